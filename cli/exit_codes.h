@@ -1,0 +1,9 @@
+// Exit codes of the CLI contract (../shared/architecture.md).
+#pragma once
+
+namespace sgntk::cli {
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_input_error = 1;  // error in the spec, the data or a plugin
+inline constexpr int exit_usage = 2;        // bad command line
+inline constexpr int exit_internal = 3;     // a bug in sgntk
+}  // namespace sgntk::cli

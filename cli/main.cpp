@@ -1,0 +1,42 @@
+// The `sgntk` driver: parses the command line, runs one subcommand, maps failures to the exit
+// codes of the CLI contract. No exception escapes main.
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+#include <new>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+
+int main(int argc, char** argv) {
+  using namespace sgntk::cli;
+  CLI::App app{"sgntk: neural tangent kernels (NNGP, NTK, SG-NTK) of networks with jump activations"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "sgntk 0.1.0");
+
+  // Registration order = order of app.get_subcommands({}).
+  const std::vector<RunFunction> runs{
+      register_check(app),
+      register_kernel(app),
+  };
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? exit_ok : exit_usage;
+  }
+
+  try {
+    const auto subcommands = app.get_subcommands({});
+    for (std::size_t i = 0; i < runs.size(); ++i)
+      if (subcommands[i]->parsed()) return runs[i]();
+  } catch (const std::bad_alloc&) {
+    std::cerr << "sgntk: error: out of memory\n";
+    return exit_input_error;
+  } catch (const std::exception& e) {
+    std::cerr << "sgntk: internal error: " << e.what() << "\n";
+    return exit_internal;
+  }
+  return exit_usage;
+}

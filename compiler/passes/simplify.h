@@ -1,0 +1,9 @@
+// Constant folding and algebraic simplification by a table of rules (simplify_rules.cpp),
+// applied bottom-up to a fixed point. Includes the m -> inf limits: erf(inf*g) -> sign(g),
+// tanh(inf*g) -> sign(g), sigmoid(inf*g) -> heaviside(g).
+#pragma once
+#include "compiler/graph/context.h"
+
+namespace sgntk::passes {
+graph::Expr simplify(graph::GraphContext& g, graph::Expr e);
+}
