@@ -22,6 +22,19 @@ class ArrayFunction {
 
 using ArrayFunctionRef = std::shared_ptr<const ArrayFunction>;
 
+// A closed-form one-dimensional Gaussian average of some function g:
+//   out[i] = E[g(V)], V ~ N(mean[i], var[i])   (var may be 0: then g(mean)).
+// Built-in families (sign, heaviside, erf, Gaussian bumps, ...) and plugin hooks provide it;
+// where present the runtime uses it instead of quadrature. Thread-safe.
+class GaussianAverage {
+ public:
+  virtual ~GaussianAverage() = default;
+  virtual void average(const double* mean, const double* var, double* out, std::size_t n) const = 0;
+  virtual std::string text() const = 0;  // e.g. "erf(m / sqrt(2 (0.5 + s2)))" or "plugin hook"
+};
+
+using GaussianAverageRef = std::shared_ptr<const GaussianAverage>;
+
 // What the compiler knows about where a function is not smooth; quadrature splits there.
 struct Shape {
   std::vector<double> breakpoints;  // kinks, jumps and support edges, sorted, unique

@@ -25,15 +25,20 @@ enum class ClosedFormId {
   bump_bump,    // E[N(u; 0, e1) N(v; 0, e2)]; e = 0: delta                          p = {e1, e2}
                 //   = 1 / (2 pi sqrt((e1 + a)(e2 + b) - c^2))    (+inf when that is 0)
   relu_relu,    // E[relu(u) relu(v)] = (sqrt(ab - c^2) + c (pi - acos(rho))) / (2 pi)   p = {}
-  moment,       // E[u^p v^q] (Isserlis), p = {p, q} as non-negative integers
+  relu_moment,  // E[relu(u) v^q], q in {0, 1}                                        p = {q}
+  moment,       // E[u^p v^q] (Isserlis), p, q non-negative integers                  p = {p, q}
+  bump_moment,  // E[N(u; 0, e) v^q], q a non-negative integer                        p = {e, q}
+  erf_moment,   // E[erf_e(u) v^q], q in {0, 1} (0 by parity; Stein's lemma for q=1)  p = {e, q}
   cos_cos,      // E[cos(k u) cos(l v)]                                               p = {k, l}
   sin_sin,      // E[sin(k u) sin(l v)]                                               p = {k, l}
-  bump_moment,  // E[N(u; 0, e) v^q]: p = {e, q}; Gaussian-conditional moment
 };
 
+// A closed form; `swap` evaluates it with the roles of (u, a) and (v, b) exchanged, so that
+// e.g. E[1 * erf(v)] or E[v^2 * relu(u)] need no ids of their own.
 struct ClosedFormTerm {
   ClosedFormId id;
   std::array<double, 4> p{};
+  bool swap = false;
 };
 
 // E[N(u - shift; 0, e) g(v)] = N(shift; 0, a + e) * E1[g](mean, var) with the conditional
@@ -45,6 +50,7 @@ struct BumpConditionalTerm {
   bool bump_on_v = false;          // true: the bump is on v (x' side) and g on u
   ArrayFunctionRef g;
   Shape g_shape;
+  GaussianAverageRef g_average;    // when set: E1[g] by this formula, no quadrature
 };
 
 // E[f(u) g(v)] by numeric integration. Smooth f, g: tensor Gauss-Hermite of `order` points
@@ -55,6 +61,7 @@ struct QuadratureTerm {
   Method method = Method::gauss_hermite;
   ArrayFunctionRef f, g;
   Shape f_shape, g_shape;
+  GaussianAverageRef g_average;    // when set (conditional method): inner E1[g] is a formula
   int order = 64;
   double tolerance = 1e-10;  // relative error target the plan is built for
 };
