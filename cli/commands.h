@@ -11,5 +11,8 @@ using RunFunction = std::function<int()>;
 
 RunFunction register_check(CLI::App& app);
 RunFunction register_kernel(CLI::App& app);
+RunFunction register_plugins(CLI::App& app);
+RunFunction register_train(CLI::App& app);
+RunFunction register_empirical(CLI::App& app);
 
 }  // namespace sgntk::cli

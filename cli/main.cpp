@@ -19,6 +19,9 @@ int main(int argc, char** argv) {
   const std::vector<RunFunction> runs{
       register_check(app),
       register_kernel(app),
+      register_plugins(app),
+      register_train(app),
+      register_empirical(app),
   };
 
   try {

@@ -51,6 +51,7 @@ struct BumpConditionalTerm {
   ArrayFunctionRef g;
   Shape g_shape;
   GaussianAverageRef g_average;    // when set: E1[g] by this formula, no quadrature
+  double tolerance = 1e-10;        // relative error target of the numeric E1
 };
 
 // E[f(u) g(v)] by numeric integration. Smooth f, g: tensor Gauss-Hermite of `order` points
@@ -64,6 +65,7 @@ struct QuadratureTerm {
   GaussianAverageRef g_average;    // when set (conditional method): inner E1[g] is a formula
   int order = 64;
   double tolerance = 1e-10;  // relative error target the plan is built for
+  bool swap = false;         // f is a function of v and g of u: evaluate with (a, b) exchanged
 };
 
 struct Term {

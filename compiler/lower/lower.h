@@ -16,6 +16,7 @@ namespace sgntk::lower {
 struct LowerOptions {
   std::vector<std::string> plugin_paths;  // --plugin-path, searched before SGNTK_PLUGIN_PATH
   double tolerance = 1e-10;               // relative error target of numeric expectations
+  bool closed_forms = true;               // false: quadrature only (validation)
 };
 
 // Picks the network: `name` if given, else the only network of the module (an error if there

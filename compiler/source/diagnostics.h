@@ -8,6 +8,7 @@
 // Messages are lowercase, without a final period, with user names in single quotes.
 #pragma once
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,11 +49,16 @@ class Diagnostics {
   // Renders every diagnostic in order, e.g. to std::cerr.
   std::string render() const;
 
+  // Keeps `file` alive as long as these diagnostics: for a source whose owner is gone (a spec
+  // that failed to load) while diagnostics still point into it.
+  void retain(std::shared_ptr<const SourceFile> file) { retained_.push_back(std::move(file)); }
+
  private:
   void add(Severity severity, SourceRange where, std::string message);
   std::vector<Diagnostic> list_;
   std::size_t error_count_ = 0;
   bool capped_ = false;
+  std::vector<std::shared_ptr<const SourceFile>> retained_;
 };
 
 std::string render(const Diagnostic& d);

@@ -1,0 +1,105 @@
+// `sgntk empirical SPEC --kind ntk|sgntk --x1 FILE [--x2 FILE] --ensemble E --out FILE.npy`:
+// the empirical NTK J(x1) J(x2)^T or SG-NTK J(x1) J~(x2)^T of E finite networks, at
+// initialisation or, with --train, after training; written as npy [ensemble, n1, n2]. Network e
+// is the network `sgntk train` trains with the same seed.
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "compiler/lower/lower.h"
+#include "compiler/sema/load_spec.h"
+#include "runtime/empirical_kernel.h"
+#include "runtime/errors.h"
+#include "runtime/matrix_io.h"
+
+namespace sgntk::cli {
+namespace {
+
+struct EmpiricalArgs {
+  std::string spec, kind, network, x1, x2, out, x, y, backprop = "surrogate";
+  std::vector<std::string> sets, plugin_paths;
+  long ensemble = 1, steps = 0;
+  double lr = 0.1;
+  std::uint64_t seed = 0;
+  int threads = 0;
+  bool train = false;
+};
+
+int run_empirical(const EmpiricalArgs& args) {
+  if (args.out.size() < 4 || args.out.compare(args.out.size() - 4, 4, ".npy") != 0) {
+    std::cerr << fmt::format("sgntk: error: --out '{}' must end in .npy (the result is [ensemble, n1, n2])\n", args.out);
+    return exit_usage;
+  }
+  if (args.train && (args.x.empty() || args.y.empty())) {
+    std::cerr << "sgntk: error: --train needs --x and --y\n";
+    return exit_usage;
+  }
+  Diagnostics diags;
+  auto spec = load_spec(args.spec, args.sets, diags);
+  if (!spec) return std::cerr << diags.render(), exit_input_error;
+  lower::LowerOptions options;
+  options.plugin_paths = args.plugin_paths;
+  auto program = lower::lower(spec->module, args.network, options, diags);
+  std::cerr << diags.render();
+  if (!program) return exit_input_error;
+
+  try {
+    runtime::EmpiricalJob job;
+    job.kind = args.kind == "ntk" ? runtime::EmpiricalKind::ntk : runtime::EmpiricalKind::sgntk;
+    job.x1 = runtime::read_matrix(args.x1);
+    if (!args.x2.empty()) job.x2 = runtime::read_matrix(args.x2);
+    job.seed = args.seed;
+    job.ensemble = args.ensemble;
+    job.threads = args.threads;
+    if (args.train) {
+      runtime::TrainSettings settings;
+      settings.learning_rate = args.lr;
+      settings.steps = args.steps;
+      settings.backprop = args.backprop == "true" ? runtime::Backprop::true_derivative : runtime::Backprop::surrogate;
+      job.train = runtime::EmpiricalJob::Training{runtime::read_matrix(args.x), runtime::read_matrix(args.y), settings};
+    }
+    const std::vector<double> k = runtime::empirical_kernels(*program, job);
+    const long n2 = job.x2.size() > 0 ? job.x2.rows() : job.x1.rows();
+    runtime::write_npy(args.out, k.data(), {args.ensemble, static_cast<long>(job.x1.rows()), n2});
+  } catch (const runtime::DataError& e) {
+    std::cerr << "sgntk: error: " << e.what() << "\n";
+    return exit_input_error;
+  } catch (const runtime::EvalError& e) {
+    std::cerr << "sgntk: error: " << e.what() << "\n";
+    return exit_input_error;
+  }
+  return exit_ok;
+}
+
+}  // namespace
+
+RunFunction register_empirical(CLI::App& app) {
+  auto args = std::make_shared<EmpiricalArgs>();
+  CLI::App* sub = app.add_subcommand("empirical", "Empirical NTK or SG-NTK of an ensemble of finite networks");
+  sub->add_option("spec", args->spec, "Spec file (.sgntk)")->required();
+  sub->add_option("--kind", args->kind, "Kernel: ntk (J J^T) or sgntk (J J~^T)")
+      ->required()
+      ->check(CLI::IsMember({"ntk", "sgntk"}));
+  sub->add_option("--network", args->network, "Network to use (default: the spec's only network)");
+  sub->add_option("--x1", args->x1, "Points x1 (.csv or .npy; the true Jacobian)")->required();
+  sub->add_option("--x2", args->x2, "Points x2 (default: x1; the quasi-Jacobian for sgntk)");
+  sub->add_option("--ensemble", args->ensemble, "Number of networks")->capture_default_str()->check(CLI::PositiveNumber);
+  sub->add_option("--seed", args->seed, "Seed of the initialisation")->capture_default_str();
+  sub->add_option("--set", args->sets, "Override a param: NAME=VALUE (repeatable)");
+  sub->add_flag("--train", args->train, "Train each network first (needs --x, --y, --steps)");
+  sub->add_option("--x", args->x, "Training inputs (with --train)");
+  sub->add_option("--y", args->y, "Training targets (with --train)");
+  sub->add_option("--lr", args->lr, "Learning rate (with --train)")->capture_default_str();
+  sub->add_option("--steps", args->steps, "Training steps (with --train)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--backprop", args->backprop, "Training gradient: surrogate (SGL) or true (GD)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"surrogate", "true"}));
+  sub->add_option("--threads", args->threads, "Worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--plugin-path", args->plugin_paths, "Extra folder searched for surrogate plugins (repeatable)");
+  sub->add_option("--out", args->out, "Output .npy [ensemble, n1, n2]")->required();
+  return [args] { return run_empirical(*args); };
+}
+
+}  // namespace sgntk::cli

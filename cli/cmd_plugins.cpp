@@ -1,0 +1,86 @@
+// `sgntk plugins [--verbose] [--plugin-path DIR]...`: lists the surrogate plugins on the search
+// path: id, formula, parameters with defaults, normalisation, closed-form hooks and the file.
+// --verbose adds descriptions, parameter ranges, versions and the search path itself.
+// Libraries that fail to load are warnings; a --plugin-path that does not exist is an error.
+#include <algorithm>
+#include <fmt/format.h>
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "runtime/plugin_host.h"
+
+namespace sgntk::cli {
+namespace {
+
+struct PluginsArgs {
+  bool verbose = false;
+  std::vector<std::string> plugin_paths;
+};
+
+std::string parameters_text(const runtime::PluginDescriptor& d, bool verbose) {
+  if (d.params.empty()) return "none";
+  std::string out;
+  for (const runtime::PluginParam& p : d.params) {
+    out += fmt::format("{}{} = {}", out.empty() ? "" : ", ", p.name, p.default_value);
+    if (verbose) out += fmt::format(" in {}", p.range_text());
+  }
+  return out;
+}
+
+void print_plugin(const runtime::PluginDescriptor& d, bool shadowed, bool verbose) {
+  std::cout << fmt::format("{}{}\n", d.id, shadowed ? "  (shadowed by an earlier one)" : "");
+  if (verbose && !d.description.empty()) std::cout << fmt::format("    {}\n", d.description);
+  std::cout << fmt::format("    g(x)          = {}\n", d.formula);
+  std::cout << fmt::format("    parameters    : {}\n", parameters_text(d, verbose));
+  std::cout << fmt::format("    normalisation : {}\n", runtime::normalisation_name(d.normalisation));
+  std::cout << fmt::format("    capabilities  : {}\n", runtime::capability_names(d.caps));
+  if (verbose) {
+    for (const runtime::PluginParam& p : d.params)
+      if (!p.description.empty()) std::cout << fmt::format("      {:<11} {}\n", p.name, p.description);
+    std::cout << fmt::format("    version       : {} (plugin ABI {}.{})\n", d.version.empty() ? "-" : d.version,
+                             d.abi_major, d.abi_minor);
+  }
+  std::cout << fmt::format("    file          : {}\n", d.file);
+}
+
+int run_plugins(const PluginsArgs& args) {
+  const auto registry = runtime::PluginRegistry::scan(runtime::plugin_search_path(args.plugin_paths));
+  if (args.verbose) {
+    std::cout << "search path:\n";
+    for (const runtime::SearchDir& dir : registry.path())
+      std::cout << fmt::format("  {} ({})\n", dir.path, runtime::origin_name(dir.origin));
+    std::cout << "\n";
+  }
+  std::vector<std::string> seen;
+  for (const runtime::PluginDescriptor& d : registry.descriptors()) {
+    const bool shadowed = std::find(seen.begin(), seen.end(), d.id) != seen.end();
+    seen.push_back(d.id);
+    print_plugin(d, shadowed, args.verbose);
+  }
+  if (registry.descriptors().empty()) std::cout << "no plugins found\n";
+  int status = exit_ok;
+  for (const runtime::PluginLoadError& e : registry.errors()) {
+    if (e.missing_path) {
+      std::cerr << fmt::format("sgntk: error: plugin path '{}' does not exist\n", e.file);
+      status = exit_input_error;
+    } else {
+      std::cerr << fmt::format("sgntk: warning: skipped {}\n", e.text());
+    }
+  }
+  return status;
+}
+
+}  // namespace
+
+RunFunction register_plugins(CLI::App& app) {
+  auto args = std::make_shared<PluginsArgs>();
+  CLI::App* cmd = app.add_subcommand("plugins", "List the surrogate plugins found on the search path");
+  cmd->add_flag("-v,--verbose", args->verbose, "Descriptions, parameter ranges, versions and the search path");
+  cmd->add_option("--plugin-path", args->plugin_paths,
+                  "Folder or library searched first (repeatable); then SGNTK_PLUGIN_PATH, then the built-in plugins");
+  return [args] { return run_plugins(*args); };
+}
+
+}  // namespace sgntk::cli

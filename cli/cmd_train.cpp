@@ -1,0 +1,136 @@
+// `sgntk train SPEC --x FILE --y FILE --steps S --out DIR [...]`: trains an ensemble of finite
+// networks of the spec's network by full-batch gradient descent / surrogate gradient learning and
+// writes, as npy, into DIR:
+//   outputs.npy     [saves, ensemble, n_eval, outputs]  every network's outputs at the save steps
+//   save_steps.npy  [saves]                             the steps of the first axis
+//   loss.npy        [ensemble, records]                 the training loss curves
+//   loss_steps.npy  [records]                           the steps of the loss curves
+#include <fmt/format.h>
+
+#include <atomic>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "cli/progress.h"
+#include "compiler/lower/lower.h"
+#include "compiler/sema/load_spec.h"
+#include "runtime/errors.h"
+#include "runtime/matrix_io.h"
+#include "runtime/training.h"
+
+namespace sgntk::cli {
+namespace {
+
+struct TrainArgs {
+  std::string spec, network, x, y, eval, out, precision = "f64", backprop = "surrogate";
+  std::vector<std::string> sets, plugin_paths;
+  std::vector<long> save_at;
+  double lr = 0.1;
+  long steps = 0, ensemble = 1, loss_every = 1;
+  std::uint64_t seed = 0;
+  int threads = 0;
+  bool quiet = false;
+};
+
+std::vector<double> as_doubles(const std::vector<long>& v) { return {v.begin(), v.end()}; }
+
+int run_train(const TrainArgs& args) {
+  Diagnostics diags;
+  auto spec = load_spec(args.spec, args.sets, diags);
+  if (!spec) return std::cerr << diags.render(), exit_input_error;
+  lower::LowerOptions options;
+  options.plugin_paths = args.plugin_paths;
+  auto program = lower::lower(spec->module, args.network, options, diags);
+  std::cerr << diags.render();
+  if (!program) return exit_input_error;
+
+  try {
+    runtime::EnsembleTraining job;
+    job.x = runtime::read_matrix(args.x);
+    job.y = runtime::read_matrix(args.y);
+    if (!args.eval.empty()) job.eval = runtime::read_matrix(args.eval);
+    job.settings.learning_rate = args.lr;
+    job.settings.steps = args.steps;
+    job.settings.backprop = args.backprop == "true" ? runtime::Backprop::true_derivative : runtime::Backprop::surrogate;
+    job.save_at = args.save_at.empty() ? std::vector<long>{args.steps} : args.save_at;
+    job.loss_every = args.loss_every;
+    job.seed = args.seed;
+    job.ensemble = args.ensemble;
+    job.threads = args.threads;
+    job.precision = args.precision == "f32" ? runtime::Precision::f32 : runtime::Precision::f64;
+
+    // Workers report finished network-steps; whichever thread gets the lock redraws the bar.
+    Progress progress(fmt::format("training {} networks", args.ensemble), args.quiet);
+    std::atomic<long> done{0};
+    std::mutex draw;
+    const double total = static_cast<double>(args.ensemble) * std::max(1L, args.steps);
+    if (progress.enabled())
+      job.progress = [&](long steps) {
+        const long now = done += steps;
+        if (std::unique_lock lock(draw, std::try_to_lock); lock) progress.update(now / total);
+      };
+    const runtime::EnsembleResult result = runtime::train_ensemble(*program, job);
+
+    std::error_code ec;
+    std::filesystem::create_directories(args.out, ec);
+    if (ec) throw runtime::DataError(fmt::format("{}: cannot create the output directory: {}", args.out, ec.message()));
+    const std::filesystem::path dir(args.out);
+    runtime::write_npy((dir / "outputs.npy").string(), result.outputs.data(), result.outputs_shape);
+    runtime::write_npy((dir / "save_steps.npy").string(), as_doubles(job.save_at).data(),
+                       {static_cast<long>(job.save_at.size())});
+    runtime::write_npy((dir / "loss.npy").string(), result.loss.data(),
+                       {args.ensemble, static_cast<long>(result.loss_steps.size())});
+    runtime::write_npy((dir / "loss_steps.npy").string(), as_doubles(result.loss_steps).data(),
+                       {static_cast<long>(result.loss_steps.size())});
+  } catch (const runtime::DataError& e) {
+    std::cerr << "sgntk: error: " << e.what() << "\n";
+    return exit_input_error;
+  } catch (const runtime::EvalError& e) {
+    std::cerr << "sgntk: error: " << e.what() << "\n";
+    return exit_input_error;
+  }
+  return exit_ok;
+}
+
+}  // namespace
+
+RunFunction register_train(CLI::App& app) {
+  auto args = std::make_shared<TrainArgs>();
+  CLI::App* sub = app.add_subcommand("train", "Train an ensemble of finite networks (GD or surrogate gradients)");
+  sub->add_option("spec", args->spec, "Spec file (.sgntk)")->required();
+  sub->add_option("--network", args->network, "Network to train (default: the spec's only network)");
+  sub->add_option("--x", args->x, "Training inputs (.csv or .npy, one point per row)")->required();
+  sub->add_option("--y", args->y, "Training targets (one row per point, one column per output)")->required();
+  sub->add_option("--lr", args->lr, "Learning rate eta")->capture_default_str();
+  sub->add_option("--steps", args->steps, "Number of full-batch steps")->required()->check(CLI::NonNegativeNumber);
+  sub->add_option("--ensemble", args->ensemble, "Number of independent networks")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--seed", args->seed, "Seed of the initialisation (network e uses stream (seed, e))")
+      ->capture_default_str();
+  sub->add_option("--set", args->sets, "Override a param: NAME=VALUE (repeatable)");
+  sub->add_option("--eval", args->eval, "Points whose outputs are saved (default: the training inputs)");
+  sub->add_option("--save-at", args->save_at, "Steps at which outputs are saved, increasing (default: the last)")
+      ->delimiter(',');
+  sub->add_option("--loss-every", args->loss_every, "Record the loss every K steps (and at the last)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--backprop", args->backprop,
+                  "surrogate: each layer's surrogate (SGL; the true derivative where there is none); "
+                  "true: gradient descent")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"surrogate", "true"}));
+  sub->add_option("--threads", args->threads, "Worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--precision", args->precision, "Arithmetic of the networks: f64 or f32")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"f64", "f32"}));
+  sub->add_option("--plugin-path", args->plugin_paths, "Extra folder searched for surrogate plugins (repeatable)");
+  sub->add_option("--out", args->out, "Output directory (created if missing)")->required();
+  sub->add_flag("--quiet", args->quiet, "No progress display");
+  return [args] { return run_train(*args); };
+}
+
+}  // namespace sgntk::cli

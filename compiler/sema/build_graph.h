@@ -1,0 +1,22 @@
+// Semantic analysis: ast::Spec -> sema::Module. Resolves names, evaluates params (with --set
+// overrides applied at their definition, so later params see them), builds and simplifies every
+// function body, checks networks. std::nullopt when any error was reported.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/parse/ast.h"
+#include "compiler/sema/module.h"
+
+namespace sgntk::sema {
+
+struct ParamOverride {
+  std::string name;
+  double value = 0;
+};
+
+std::optional<Module> build_graph(const ast::Spec& spec, const SourceFile& file,
+                                  const std::vector<ParamOverride>& overrides, Diagnostics& diags);
+
+}  // namespace sgntk::sema

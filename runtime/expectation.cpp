@@ -1,0 +1,80 @@
+#include "runtime/expectation.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "runtime/closed_forms.h"
+#include "runtime/quadrature_2d.h"
+
+namespace sgntk::runtime {
+
+namespace {
+
+// Per-thread buffers, grown on demand and reused by every later call on the same thread.
+struct Workspace {
+  std::vector<double> a, b, c, term;
+  void resize(std::size_t n) {
+    if (a.size() < n) {
+      a.resize(n);
+      b.resize(n);
+      c.resize(n);
+      term.resize(n);
+    }
+  }
+};
+
+template <class... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+
+}  // namespace
+
+void evaluate(const Expectation& e, const double* a_in, const double* b_in, const double* c_in, double* out,
+              std::size_t n) {
+  thread_local Workspace ws;
+  ws.resize(n);
+  double *a = ws.a.data(), *b = ws.b.data(), *c = ws.c.data(), *term = ws.term.data();
+  // Rounding in the previous layer can leave c^2 slightly above ab; every formula downstream
+  // relies on c^2 <= ab, and the clamp makes c = +-sqrt(ab) exactly at the edge.
+  for (std::size_t i = 0; i < n; ++i) {
+    a[i] = std::fmax(a_in[i], 0.0);
+    b[i] = std::fmax(b_in[i], 0.0);
+    const double s = std::sqrt(a[i] * b[i]);
+    c[i] = std::clamp(c_in[i], -s, s);
+    out[i] = 0.0;
+  }
+  for (const Term& t : e.terms) {
+    std::visit(Overloaded{
+                   [&](const ClosedFormTerm& x) { evaluate_closed_form(x, a, b, c, term, n); },
+                   [&](const BumpConditionalTerm& x) { evaluate_bump_conditional(x, a, b, c, term, n); },
+                   [&](const QuadratureTerm& x) { evaluate_quadrature(x, a, b, c, term, n); },
+               },
+               t.what);
+    for (std::size_t i = 0; i < n; ++i) out[i] += t.coef * term[i];
+  }
+  if (e.infinite_on_diagonal)
+    for (std::size_t i = 0; i < n; ++i)
+      if (covariance_gap(a[i], b[i], c[i]) == 0.0) out[i] = HUGE_VAL;
+}
+
+std::string describe(const Expectation& e) {
+  if (e.terms.empty()) return "0 (no terms)\n";
+  std::string s;
+  for (const Term& t : e.terms) {
+    const std::string what = std::visit(Overloaded{
+                                            [](const ClosedFormTerm& x) { return "closed form " + describe(x) + ", exact to 1e-12"; },
+                                            [](const BumpConditionalTerm& x) { return describe(x); },
+                                            [](const QuadratureTerm& x) { return describe(x); },
+                                        },
+                                        t.what);
+    s += fmt::format("{:+.17g} * {}\n", t.coef, what);
+  }
+  if (e.infinite_on_diagonal) s += "+inf where c^2 = ab (delta times delta)\n";
+  return s;
+}
+
+}  // namespace sgntk::runtime

@@ -1,0 +1,115 @@
+// Initialisation, forward and backward pass of one finite-width network (finite_network.h).
+#include "runtime/finite_network.h"
+
+#include <cmath>
+#include <string>
+#include <type_traits>
+
+#include "runtime/errors.h"
+#include "runtime/philox.h"
+
+namespace sgntk::runtime {
+
+namespace {
+
+// The function back-propagation multiplies by in hidden layer `layer`, or null.
+const ArrayFunction* backprop_function(const LayerProgram& layer, Backprop mode) {
+  if (mode == Backprop::surrogate && layer.has_surrogate) return layer.surrogate.get();
+  return layer.derivative.get();
+}
+
+// out = f(in) elementwise with one ArrayFunction call over the whole matrix. The float path
+// goes through double buffers because ArrayFunction speaks double.
+template <class Matrix>
+void apply(const ArrayFunction& f, const Matrix& in, Matrix& out) {
+  out.resize(in.rows(), in.cols());
+  const auto n = static_cast<std::size_t>(in.size());
+  if constexpr (std::is_same_v<typename Matrix::Scalar, double>) {
+    f.eval(in.data(), out.data(), n);
+  } else {
+    thread_local std::vector<double> x, y;
+    x.assign(in.data(), in.data() + n);
+    y.resize(n);
+    f.eval(x.data(), y.data(), n);
+    for (std::size_t i = 0; i < n; ++i) out.data()[i] = static_cast<typename Matrix::Scalar>(y[i]);
+  }
+}
+
+}  // namespace
+
+void check_backprop(const KernelProgram& program, Backprop mode) {
+  for (const LayerProgram& layer : program.hidden) {
+    if (backprop_function(layer, mode)) continue;
+    const std::string act = layer.activation ? "'" + layer.activation->text() + "'" : "its activation";
+    if (mode == Backprop::true_derivative)
+      throw EvalError("layer '" + layer.name + "': the derivative of " + act +
+                      " is not a function (a jump's derivative is a delta distribution), so gradient "
+                      "descent and the true Jacobian are undefined; use a surrogate gradient instead");
+    throw EvalError("layer '" + layer.name + "' has neither a surrogate nor a pointwise derivative of " +
+                    act + " to back-propagate with");
+  }
+  for (const LayerProgram& layer : program.hidden)
+    if (!layer.activation) throw EvalError("layer '" + layer.name + "' has no activation function");
+}
+
+template <class Scalar>
+FiniteNetwork<Scalar>::FiniteNetwork(const KernelProgram& program, std::uint64_t seed, std::uint32_t index)
+    : program_(&program) {
+  const int layers = static_cast<int>(program.hidden.size()) + 1;
+  int fan_in = program.input_dim;
+  for (int l = 0; l < layers; ++l) {
+    const bool readout = l + 1 == layers;
+    const int width = readout ? program.outputs : program.hidden[l].width;
+    const double sw = readout ? program.readout_sigma_w : program.hidden[l].sigma_w;
+    const double sb = readout ? program.readout_sigma_b : program.hidden[l].sigma_b;
+    // Element order of layer l's stream: W row by row (W(i, j) is element i * fan_in + j), then b.
+    const philox::NormalStream stream(seed, index, static_cast<std::uint32_t>(l));
+    Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> w(width, fan_in);
+    Vector b(width);
+    const auto weight_count = static_cast<std::uint64_t>(width) * static_cast<std::uint64_t>(fan_in);
+    stream.fill(0, w.data(), weight_count);
+    stream.fill(weight_count, b.data(), static_cast<std::uint64_t>(width));
+    weights_.emplace_back(w);
+    biases_.push_back(std::move(b));
+    weight_scale_.push_back(static_cast<Scalar>(sw / std::sqrt(static_cast<double>(fan_in))));
+    bias_scale_.push_back(static_cast<Scalar>(sb));
+    fan_in = width;
+  }
+}
+
+template <class Scalar>
+void FiniteNetwork<Scalar>::forward(const Matrix& x, Pass& pass) const {
+  const int layers = layer_count();
+  pass.inputs.resize(layers);
+  pass.pre.resize(layers);
+  pass.inputs[0] = x;
+  for (int l = 0; l < layers; ++l) {
+    Matrix& h = pass.pre[l];
+    h.noalias() = (weight_scale_[l] * pass.inputs[l]) * weights_[l].transpose();
+    h.rowwise() += (bias_scale_[l] * biases_[l]).transpose();
+    if (l + 1 < layers) apply(*program_->hidden[l].activation, h, pass.inputs[l + 1]);
+  }
+}
+
+template <class Scalar>
+void FiniteNetwork<Scalar>::backward(const Pass& pass, Matrix delta, Backprop mode,
+                                     const LayerVisitor& visit) const {
+  Matrix below, slope;
+  for (int l = layer_count() - 1; l >= 0; --l) {
+    if (l > 0) {
+      // d/dh^{l} = (d/dh^{l+1} * scale * W) o phi'(h^l)  (or o g(h^l) for the quasi-Jacobian)
+      below.noalias() = (weight_scale_[l] * delta) * weights_[l];
+      const ArrayFunction* g = backprop_function(program_->hidden[l - 1], mode);
+      if (!g) check_backprop(*program_, mode);  // throws the explanation
+      apply(*g, pass.pre[l - 1], slope);
+      below.array() *= slope.array();
+    }
+    visit(l, delta, pass.inputs[l]);
+    if (l > 0) delta.swap(below);
+  }
+}
+
+template class FiniteNetwork<double>;
+template class FiniteNetwork<float>;
+
+}  // namespace sgntk::runtime

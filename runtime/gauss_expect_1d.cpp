@@ -1,0 +1,178 @@
+#include "runtime/gauss_expect_1d.h"
+
+#include <boost/math/quadrature/gauss.hpp>
+#include <boost/math/quadrature/gauss_kronrod.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <vector>
+
+namespace sgntk::runtime {
+
+namespace {
+
+constexpr double z_max = 9.0;         // P(|Z| > 9) = 2.3e-19
+constexpr double max_panel = 1.5;     // initial panel width in z: resolves features of width ~0.1
+constexpr int max_depth = 50;         // bisections of one initial panel
+constexpr int panel_budget = 20000;   // evaluated panels per entry before giving up refining
+constexpr std::size_t chunk = 64;     // entries integrated together (bounds the workspace)
+
+// The G7K15 pair on [-1, 1] as 15 nodes, Kronrod weights and Gauss weights (0 off the Gauss nodes).
+struct Rule {
+  double x[15], wk[15], wg[15];
+};
+const Rule& gk15() {
+  static const Rule rule = [] {
+    using boost::math::quadrature::gauss;
+    using boost::math::quadrature::gauss_kronrod;
+    const auto& ax = gauss_kronrod<double, 15>::abscissa();  // 0 first, then ascending
+    const auto& wk = gauss_kronrod<double, 15>::weights();
+    const auto& wg = gauss<double, 7>::weights();            // on ax[0], ax[2], ax[4], ax[6]
+    Rule r{};
+    int k = 0;
+    for (std::size_t j = 0; j < ax.size(); ++j)
+      for (int side : {-1, 1}) {
+        if (j == 0 && side == 1) continue;
+        r.x[k] = side * ax[j];
+        r.wk[k] = wk[j];
+        r.wg[k] = j % 2 == 0 ? wg[j / 2] : 0.0;
+        ++k;
+      }
+    return r;
+  }();
+  return rule;
+}
+
+double phi(double z) { return std::exp(-0.5 * z * z) * (0.5 * std::numbers::inv_sqrtpi * std::numbers::sqrt2); }
+
+struct Panel {
+  std::uint32_t entry;  // global entry index
+  int depth;
+  double lo, hi;        // in z
+};
+
+// The initial panels of one entry: [-9, 9] cut to the support, split at the break points and at
+// t = 0, each piece divided into panels of width <= max_panel.
+void initial_panels(const Shape& shape, const ExtraCuts& extra_cuts, std::uint32_t entry, double mean, double sd,
+                    std::vector<Panel>& out) {
+  const double lo = std::max(-z_max, (shape.support_lo - mean) / sd);
+  const double hi = std::min(z_max, (shape.support_hi - mean) / sd);
+  if (!(lo < hi)) return;  // no mass on the support: the integral is 0
+  std::vector<double> cuts{lo, hi};
+  auto add = [&](double t) {
+    const double z = (t - mean) / sd;
+    if (z > lo && z < hi) cuts.push_back(z);
+  };
+  for (double t : shape.breakpoints) add(t);
+  add(0.0);
+  if (extra_cuts) {
+    std::vector<double> extra;
+    extra_cuts(entry, extra);
+    for (double t : extra) add(t);
+  }
+  std::sort(cuts.begin(), cuts.end());
+  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+  for (std::size_t k = 0; k + 1 < cuts.size(); ++k) {
+    const double width = cuts[k + 1] - cuts[k];
+    const int pieces = std::max(1, static_cast<int>(std::ceil(width / max_panel)));
+    for (int p = 0; p < pieces; ++p)
+      out.push_back({entry, 0, cuts[k] + width * p / pieces, p + 1 == pieces ? cuts[k + 1] : cuts[k] + width * (p + 1) / pieces});
+  }
+}
+
+// Entries [first, first + count) of one adaptive_gauss_1d call.
+void integrate_chunk(const BatchIntegrand& h, const Shape& shape, const ExtraCuts& extra_cuts, const double* mean,
+                     const double* var, double* out, std::size_t first, std::size_t count, double tolerance) {
+  const Rule& rule = gk15();
+  std::vector<double> sd(count), scale(count, 0.0), t, y;
+  std::vector<int> evaluated(count, 0);
+  std::vector<std::uint32_t> entry;
+  std::vector<Panel> pending, next;
+
+  // Zero-variance entries: h(mean), all in one call.
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::size_t e = first + i;
+    out[e] = 0.0;
+    sd[i] = var[e] > 0 ? std::sqrt(var[e]) : 0.0;
+    if (sd[i] > 0) {
+      initial_panels(shape, extra_cuts, static_cast<std::uint32_t>(e), mean[e], sd[i], pending);
+    } else {
+      entry.push_back(static_cast<std::uint32_t>(e));
+      t.push_back(mean[e]);
+    }
+  }
+  if (!entry.empty()) {
+    y.resize(t.size());
+    h(entry.data(), t.data(), y.data(), t.size());
+    for (std::size_t k = 0; k < entry.size(); ++k) out[entry[k]] = y[k];
+  }
+
+  for (bool first_round = true; !pending.empty(); first_round = false) {
+    const std::size_t np = pending.size() * 15;
+    t.resize(np);
+    y.resize(np);
+    entry.resize(np);
+    for (std::size_t p = 0; p < pending.size(); ++p) {
+      const Panel& panel = pending[p];
+      const std::size_t i = panel.entry - first;
+      const double mid = 0.5 * (panel.lo + panel.hi), half = 0.5 * (panel.hi - panel.lo);
+      for (int j = 0; j < 15; ++j) {
+        t[p * 15 + j] = mean[panel.entry] + sd[i] * (mid + half * rule.x[j]);
+        entry[p * 15 + j] = panel.entry;
+      }
+    }
+    h(entry.data(), t.data(), y.data(), np);
+
+    // K15, G7 and the K15 estimate of E|h| per panel; the first round fixes each entry's scale.
+    struct Estimate { double k, g; };
+    std::vector<Estimate> est(pending.size());
+    for (std::size_t p = 0; p < pending.size(); ++p) {
+      const Panel& panel = pending[p];
+      const double mid = 0.5 * (panel.lo + panel.hi), half = 0.5 * (panel.hi - panel.lo);
+      double k = 0, g = 0, abs = 0;
+      for (int j = 0; j < 15; ++j) {
+        const double v = y[p * 15 + j] * phi(mid + half * rule.x[j]);
+        k += rule.wk[j] * v;
+        g += rule.wg[j] * v;
+        abs += rule.wk[j] * std::fabs(v);
+      }
+      est[p] = {k * half, g * half};
+      if (first_round) scale[panel.entry - first] += abs * half;
+    }
+
+    next.clear();
+    for (std::size_t p = 0; p < pending.size(); ++p) {
+      const Panel& panel = pending[p];
+      const std::size_t i = panel.entry - first;
+      const double err = std::fabs(est[p].k - est[p].g);
+      const double share = tolerance * scale[i] * (panel.hi - panel.lo) / (2 * z_max);
+      const bool done = !(err > share)  // also NaN/inf: refining cannot help, the caller sees it
+                        || panel.depth >= max_depth || ++evaluated[i] > panel_budget;
+      if (done) {
+        out[panel.entry] += est[p].k;
+      } else {
+        const double mid = 0.5 * (panel.lo + panel.hi);
+        next.push_back({panel.entry, panel.depth + 1, panel.lo, mid});
+        next.push_back({panel.entry, panel.depth + 1, mid, panel.hi});
+      }
+    }
+    std::swap(pending, next);
+  }
+}
+
+}  // namespace
+
+void adaptive_gauss_1d(const BatchIntegrand& h, const Shape& shape, const double* mean, const double* var,
+                       double* out, std::size_t n, double tolerance, const ExtraCuts& extra_cuts) {
+  for (std::size_t first = 0; first < n; first += chunk)
+    integrate_chunk(h, shape, extra_cuts, mean, var, out, first, std::min(chunk, n - first), tolerance);
+}
+
+void gauss_expect_1d(const ArrayFunction& g, const Shape& g_shape, const double* mean, const double* var,
+                     double* out, std::size_t n, double tolerance) {
+  adaptive_gauss_1d([&g](const std::uint32_t*, const double* t, double* y, std::size_t m) { g.eval(t, y, m); },
+                    g_shape, mean, var, out, n, tolerance);
+}
+
+}  // namespace sgntk::runtime

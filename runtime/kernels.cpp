@@ -1,0 +1,158 @@
+#include "runtime/kernels.h"
+
+#include <algorithm>
+#include <array>
+#include <fmt/format.h>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include "runtime/errors.h"
+#include "runtime/expectation.h"
+
+namespace sgntk::runtime {
+namespace {
+
+constexpr std::size_t tile = 16;                 // tile x tile entries run fused together
+constexpr std::size_t tile_entries = tile * tile;
+
+// The weight and bias scales of the affine map that reads layer l's activation (l = -1: input).
+struct Scales {
+  double w2, b2;
+};
+Scales reader_of(const KernelProgram& p, std::ptrdiff_t l) {
+  const std::size_t next = static_cast<std::size_t>(l + 1);
+  if (next < p.hidden.size()) return {p.hidden[next].sigma_w * p.hidden[next].sigma_w, p.hidden[next].sigma_b * p.hidden[next].sigma_b};
+  return {p.readout_sigma_w * p.readout_sigma_w, p.readout_sigma_b * p.readout_sigma_b};
+}
+
+// Sigma^l(x, x) for every layer l = 0..L (index 0: the input layer's Sigma^1), per point.
+std::vector<std::vector<double>> diagonal_recursion(const KernelProgram& p, const RowMatrix& x) {
+  const std::size_t n = static_cast<std::size_t>(x.rows());
+  const Scales in = reader_of(p, -1);
+  std::vector<std::vector<double>> diag(p.hidden.size() + 1, std::vector<double>(n));
+  for (std::size_t i = 0; i < n; ++i) diag[0][i] = in.w2 * x.row(static_cast<Eigen::Index>(i)).squaredNorm() / p.input_dim + in.b2;
+  std::vector<double> e(n);
+  for (std::size_t l = 0; l < p.hidden.size(); ++l) {
+    const std::vector<double>& s = diag[l];
+    evaluate(p.hidden[l].nngp, s.data(), s.data(), s.data(), e.data(), n);
+    const Scales next = reader_of(p, static_cast<std::ptrdiff_t>(l));
+    for (std::size_t i = 0; i < n; ++i) diag[l + 1][i] = next.w2 * e[i] + next.b2;
+  }
+  return diag;
+}
+
+void check_points(const KernelProgram& p, const RowMatrix& x, const char* which) {
+  if (x.cols() != p.input_dim)
+    throw DataError(fmt::format("{} has points of dimension {}, but network '{}' has input dimension {}", which,
+                                x.cols(), p.network, p.input_dim));
+  if (x.rows() == 0) throw DataError(fmt::format("{} has no points", which));
+}
+
+struct TileJob {
+  std::size_t i0, j0;
+};
+
+class FusedKernel {
+ public:
+  FusedKernel(const KernelProgram& p, KernelKind kind, const RowMatrix& x1, const RowMatrix& x2,
+              const std::vector<std::vector<double>>& d1, const std::vector<std::vector<double>>& d2, RowMatrix& out)
+      : p_(p), kind_(kind), x1_(x1), x2_(x2), d1_(d1), d2_(d2), out_(out) {}
+
+  void run(const TileJob& job, bool mirror) const {
+    const std::size_t ni = std::min(tile, static_cast<std::size_t>(x1_.rows()) - job.i0);
+    const std::size_t nj = std::min(tile, static_cast<std::size_t>(x2_.rows()) - job.j0);
+    const std::size_t n = ni * nj;
+    std::array<double, tile_entries> a, b, c, theta, e, d;
+    const Scales in = reader_of(p_, -1);
+    const double inv_dim = 1.0 / p_.input_dim;
+    for (std::size_t i = 0; i < ni; ++i)
+      for (std::size_t j = 0; j < nj; ++j) {
+        const auto r1 = x1_.row(static_cast<Eigen::Index>(job.i0 + i));
+        const auto r2 = x2_.row(static_cast<Eigen::Index>(job.j0 + j));
+        double dot = 0;
+        for (Eigen::Index k = 0; k < r1.size(); ++k) dot += r1[k] * r2[k];
+        c[i * nj + j] = in.w2 * dot * inv_dim + in.b2;
+      }
+    std::copy_n(c.begin(), n, theta.begin());
+    const Expectation* dot_expectation = nullptr;
+    for (std::size_t l = 0; l < p_.hidden.size(); ++l) {
+      for (std::size_t i = 0; i < ni; ++i)
+        for (std::size_t j = 0; j < nj; ++j) {
+          a[i * nj + j] = d1_[l][job.i0 + i];
+          b[i * nj + j] = d2_[l][job.j0 + j];
+        }
+      const LayerProgram& layer = p_.hidden[l];
+      const Scales next = reader_of(p_, static_cast<std::ptrdiff_t>(l));
+      dot_expectation = kind_ == KernelKind::ntk ? &layer.ntk : kind_ == KernelKind::sgntk ? &layer.sgntk : nullptr;
+      if (dot_expectation) evaluate(*dot_expectation, a.data(), b.data(), c.data(), d.data(), n);
+      evaluate(layer.nngp, a.data(), b.data(), c.data(), e.data(), n);
+      for (std::size_t k = 0; k < n; ++k) c[k] = next.w2 * e[k] + next.b2;
+      if (dot_expectation)
+        for (std::size_t k = 0; k < n; ++k) theta[k] = theta[k] * (next.w2 * d[k]) + c[k];
+    }
+    const std::array<double, tile_entries>& result = kind_ == KernelKind::nngp ? c : theta;
+    for (std::size_t i = 0; i < ni; ++i)
+      for (std::size_t j = 0; j < nj; ++j) {
+        const double v = result[i * nj + j];
+        out_(static_cast<Eigen::Index>(job.i0 + i), static_cast<Eigen::Index>(job.j0 + j)) = v;
+        if (mirror) out_(static_cast<Eigen::Index>(job.j0 + j), static_cast<Eigen::Index>(job.i0 + i)) = v;
+      }
+  }
+
+ private:
+  const KernelProgram& p_;
+  KernelKind kind_;
+  const RowMatrix &x1_, &x2_;
+  const std::vector<std::vector<double>>&d1_, &d2_;
+  RowMatrix& out_;
+};
+
+}  // namespace
+
+bool kernel_is_symmetric(const KernelProgram& program, KernelKind kind, const RowMatrix& x1) {
+  if (kind != KernelKind::sgntk) return true;
+  bool any_surrogate = false;
+  for (const auto& layer : program.hidden) any_surrogate = any_surrogate || layer.has_surrogate;
+  if (!any_surrogate) return true;
+  // E[phi'(u) g(v)] is exchangeable in (u, v) when a = b: every point has the same Sigma^l(x,x).
+  // Norms equal up to rounding (points on a circle) count as equal: the asymmetry they cause is
+  // of the order of that rounding.
+  const auto diag = diagonal_recursion(program, x1);
+  for (const auto& level : diag)
+    for (double v : level)
+      if (std::abs(v - level.front()) > 1e-13 * std::abs(level.front())) return false;
+  return true;
+}
+
+RowMatrix compute_kernel(const KernelProgram& program, KernelKind kind, const RowMatrix& x1, const RowMatrix* x2_or_null,
+                         const KernelOptions& options) {
+  check_points(program, x1, "--x1");
+  const RowMatrix& x2 = x2_or_null ? *x2_or_null : x1;
+  if (x2_or_null) check_points(program, x2, "--x2");
+  const auto d1 = diagonal_recursion(program, x1);
+  const auto d2 = x2_or_null ? diagonal_recursion(program, x2) : d1;
+  const bool symmetric = !x2_or_null && kernel_is_symmetric(program, kind, x1);
+
+  RowMatrix out(x1.rows(), x2.rows());
+  std::vector<TileJob> jobs;
+  for (std::size_t i0 = 0; i0 < static_cast<std::size_t>(x1.rows()); i0 += tile)
+    for (std::size_t j0 = symmetric ? i0 : 0; j0 < static_cast<std::size_t>(x2.rows()); j0 += tile) jobs.push_back({i0, j0});
+
+  const FusedKernel kernel(program, kind, x1, x2, d1, d2, out);
+  tbb::task_arena arena(options.threads > 0 ? options.threads : tbb::task_arena::automatic);
+  // Progress is reported between chunks of jobs, from this thread only.
+  const std::size_t chunks = options.progress ? std::min<std::size_t>(100, jobs.size()) : 1;
+  for (std::size_t chunk = 0; chunk < chunks; ++chunk) {
+    const std::size_t begin = jobs.size() * chunk / chunks, end = jobs.size() * (chunk + 1) / chunks;
+    arena.execute([&] {
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(begin, end), [&](const tbb::blocked_range<std::size_t>& r) {
+        for (std::size_t k = r.begin(); k != r.end(); ++k) kernel.run(jobs[k], symmetric && jobs[k].i0 != jobs[k].j0);
+      });
+    });
+    if (options.progress) options.progress(static_cast<double>(end) / static_cast<double>(jobs.size()));
+  }
+  return out;
+}
+
+}  // namespace sgntk::runtime

@@ -1,0 +1,30 @@
+// The infinite-width kernels of a compiled network: NNGP (Sigma), NTK (Theta) and SG-NTK (I).
+// The diagonal recursion runs first (O(N L)); then every entry runs all layers fused, over
+// tiles of entries in parallel (oneTBB). Symmetric kernels compute only the upper tiles.
+// Results are bitwise identical for every thread count: an entry's arithmetic does not depend
+// on which thread computes it.
+#pragma once
+#include <functional>
+
+#include "runtime/matrix_io.h"
+#include "runtime/program.h"
+
+namespace sgntk::runtime {
+
+enum class KernelKind { nngp, ntk, sgntk };
+
+struct KernelOptions {
+  int threads = 0;                            // 0: all cores
+  std::function<void(double)> progress;       // called from the calling thread with 0..1
+};
+
+// K[i][j] = K(x1_i, x2_j); for sgntk the true derivative belongs to x1_i, the surrogate to x2_j.
+// `x2 == nullptr` means x2 = x1 (then symmetry is used where it holds). Throws DataError when a
+// point's dimension differs from the network's input dimension.
+RowMatrix compute_kernel(const KernelProgram& program, KernelKind kind, const RowMatrix& x1, const RowMatrix* x2,
+                         const KernelOptions& options = {});
+
+// True when the kernel matrix of `kind` on x1 against itself is symmetric for this program.
+bool kernel_is_symmetric(const KernelProgram& program, KernelKind kind, const RowMatrix& x1);
+
+}  // namespace sgntk::runtime

@@ -1,0 +1,260 @@
+// csv and npy reading and writing (matrix_io.h). Readers reject anything but a clean, finite,
+// rectangular, non-empty matrix; writers go through a temporary file in the target directory
+// that is renamed into place only when complete.
+#include "runtime/matrix_io.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <bit>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string_view>
+
+#include "runtime/errors.h"
+
+namespace sgntk::runtime {
+
+static_assert(std::endian::native == std::endian::little, "npy I/O assumes a little-endian host");
+
+namespace {
+
+enum class Format { csv, npy };
+
+Format format_of(const std::string& path) {
+  const std::string ext = std::filesystem::path(path).extension().string();
+  if (ext == ".csv") return Format::csv;
+  if (ext == ".npy") return Format::npy;
+  throw DataError(fmt::format("{}: unknown file type '{}' (expected .csv or .npy)", path, ext));
+}
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw DataError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string_view trim(std::string_view s) {
+  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// ---- csv ---------------------------------------------------------------------------------------
+
+RowMatrix read_csv(const std::string& path) {
+  const std::string text = read_all(path);
+  std::vector<double> values;
+  long cols = -1, rows = 0;
+  std::size_t pos = 0;
+  for (int line_no = 1; pos < text.size(); ++line_no) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    const std::string_view line = trim(std::string_view(text).substr(pos, end - pos));
+    pos = end + 1;
+    if (line.empty() || line.front() == '#') continue;
+    long fields = 0;
+    std::size_t start = 0;
+    while (true) {
+      const std::size_t comma = line.find(',', start);
+      const std::string_view field = trim(line.substr(start, comma == std::string_view::npos ? comma : comma - start));
+      ++fields;
+      double v = 0;
+      const auto [ptr, ec] = std::from_chars(field.data(), field.data() + field.size(), v);
+      if (field.empty() || ec != std::errc() || ptr != field.data() + field.size())
+        throw DataError(fmt::format("{}:{}: field {} is not a number: '{}'", path, line_no, fields, field));
+      if (!std::isfinite(v))
+        throw DataError(fmt::format("{}:{}: field {} is not finite: '{}'", path, line_no, fields, field));
+      values.push_back(v);
+      if (comma == std::string_view::npos) break;
+      start = comma + 1;
+    }
+    if (cols >= 0 && fields != cols)
+      throw DataError(fmt::format("{}:{}: ragged rows: {} fields, but the first row has {}", path, line_no,
+                                  fields, cols));
+    cols = fields;
+    ++rows;
+  }
+  if (rows == 0) throw DataError(fmt::format("{}: empty file (no data rows)", path));
+  return Eigen::Map<const RowMatrix>(values.data(), rows, cols);
+}
+
+std::string csv_text(const Eigen::Ref<const RowMatrix>& m) {
+  std::string out;
+  for (Eigen::Index i = 0; i < m.rows(); ++i) {
+    for (Eigen::Index j = 0; j < m.cols(); ++j) {
+      if (j > 0) out += ',';
+      out += fmt::format("{}", m(i, j));  // shortest text that reads back to the same double
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+// ---- npy (format versions 1.0, 2.0, 3.0 read; 1.0 written) ------------------------------------
+
+constexpr std::string_view npy_magic = "\x93NUMPY";
+
+// The value text of `key` in the header dict, e.g. "'<f8'" or "(3, 4)".
+std::string_view dict_value(std::string_view header, std::string_view key, const std::string& path) {
+  const std::string quoted = fmt::format("'{}'", key);
+  std::size_t at = header.find(quoted);
+  if (at == std::string_view::npos) throw DataError(fmt::format("{}: bad npy header: no '{}' entry", path, key));
+  at = header.find(':', at + quoted.size());
+  if (at == std::string_view::npos) throw DataError(fmt::format("{}: bad npy header near '{}'", path, key));
+  std::string_view rest = trim(header.substr(at + 1));
+  const char close = rest.empty() ? ',' : rest.front() == '(' ? ')' : rest.front() == '\'' ? '\'' : ',';
+  const std::size_t end = rest.find(close, close == ',' ? 0 : 1);
+  if (end == std::string_view::npos) throw DataError(fmt::format("{}: bad npy header near '{}'", path, key));
+  return trim(rest.substr(0, close == ',' ? end : end + 1));
+}
+
+std::vector<long> parse_shape(std::string_view text, const std::string& path) {
+  std::vector<long> shape;
+  text = trim(text.substr(1, text.size() - 2));  // strip the parentheses
+  while (!text.empty()) {
+    const std::size_t comma = text.find(',');
+    const std::string_view item = trim(text.substr(0, comma));
+    long n = 0;
+    const auto [ptr, ec] = std::from_chars(item.data(), item.data() + item.size(), n);
+    if (item.empty() || ec != std::errc() || ptr != item.data() + item.size() || n < 0)
+      throw DataError(fmt::format("{}: bad npy header: shape entry '{}'", path, item));
+    shape.push_back(n);
+    if (comma == std::string_view::npos) break;
+    text = trim(text.substr(comma + 1));
+  }
+  return shape;
+}
+
+RowMatrix read_npy(const std::string& path) {
+  const std::string bytes = read_all(path);
+  if (bytes.size() < 10 || std::string_view(bytes).substr(0, 6) != npy_magic)
+    throw DataError(fmt::format("{}: not an npy file (bad magic string)", path));
+  const int major = static_cast<unsigned char>(bytes[6]);
+  std::size_t header_len = 0, header_start = 0;
+  const auto byte = [&](std::size_t i) { return static_cast<std::size_t>(static_cast<unsigned char>(bytes[i])); };
+  if (major == 1) {
+    header_len = byte(8) | byte(9) << 8;
+    header_start = 10;
+  } else if ((major == 2 || major == 3) && bytes.size() >= 12) {
+    header_len = byte(8) | byte(9) << 8 | byte(10) << 16 | byte(11) << 24;
+    header_start = 12;
+  } else {
+    throw DataError(fmt::format("{}: unsupported npy format version {}", path, major));
+  }
+  if (header_start + header_len > bytes.size()) throw DataError(fmt::format("{}: bad npy header: truncated", path));
+  const std::string_view header(bytes.data() + header_start, header_len);
+  const std::string_view descr = dict_value(header, "descr", path);
+  if (descr != "'<f8'")
+    throw DataError(fmt::format("{}: npy data type {} is not supported (float64 '<f8' only)", path, descr));
+  const std::string_view order = dict_value(header, "fortran_order", path);
+  if (order != "False" && order != "True") throw DataError(fmt::format("{}: bad npy header: fortran_order {}", path, order));
+  const std::string_view shape_text = dict_value(header, "shape", path);
+  if (shape_text.front() != '(') throw DataError(fmt::format("{}: bad npy header: shape {}", path, shape_text));
+  const std::vector<long> shape = parse_shape(shape_text, path);
+  if (shape.size() != 2)
+    throw DataError(fmt::format("{}: npy array has {} dimensions, expected a 2-D matrix", path, shape.size()));
+  const long rows = shape[0], cols = shape[1];
+  if (rows == 0 || cols == 0) throw DataError(fmt::format("{}: empty matrix ({} x {})", path, rows, cols));
+  const std::size_t data_bytes = static_cast<std::size_t>(rows * cols) * sizeof(double);
+  if (bytes.size() - header_start - header_len != data_bytes)
+    throw DataError(fmt::format("{}: npy data holds {} bytes, the header's shape ({}, {}) needs {}", path,
+                                bytes.size() - header_start - header_len, rows, cols, data_bytes));
+  RowMatrix m(rows, cols);
+  if (order == "True") {
+    Eigen::MatrixXd column_major(rows, cols);
+    std::memcpy(column_major.data(), bytes.data() + header_start + header_len, data_bytes);
+    m = column_major;
+  } else {
+    std::memcpy(m.data(), bytes.data() + header_start + header_len, data_bytes);
+  }
+  for (long i = 0; i < m.size(); ++i)
+    if (!std::isfinite(m.data()[i]))
+      throw DataError(fmt::format("{}: element ({}, {}) is not finite ({})", path, i / cols, i % cols, m.data()[i]));
+  return m;
+}
+
+std::string npy_bytes(const double* data, const std::vector<long>& shape) {
+  std::string dims;
+  std::size_t count = 1;
+  for (long n : shape) {
+    dims += fmt::format("{}, ", n);
+    count *= static_cast<std::size_t>(n);
+  }
+  if (shape.size() > 1) dims.resize(dims.size() - 2);  // (3,) for 1-D, (3, 4) otherwise
+  else dims.pop_back();
+  std::string header = fmt::format("{{'descr': '<f8', 'fortran_order': False, 'shape': ({}), }}", dims);
+  // Pad with spaces so that magic (6) + version (2) + length (2) + header ends on a multiple of
+  // 64 bytes, the header ending in '\n' (the npy format specification).
+  const std::size_t total = (10 + header.size() + 1 + 63) / 64 * 64;
+  header.append(total - 10 - header.size() - 1, ' ');
+  header += '\n';
+  std::string out(npy_magic);
+  out += '\x01';
+  out += '\x00';
+  out += static_cast<char>(header.size() & 0xff);
+  out += static_cast<char>(header.size() >> 8);
+  out += header;
+  out.append(reinterpret_cast<const char*>(data), count * sizeof(double));
+  return out;
+}
+
+// Writes `bytes` to a temporary file beside `path` and renames it into place.
+void write_atomically(const std::string& path, const std::string& bytes) {
+  const std::filesystem::path target(path);
+  const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+  std::string temp = (dir / fmt::format(".{}.tmp.XXXXXX", target.filename().string())).string();
+  const int fd = ::mkstemp(temp.data());
+  if (fd < 0) throw DataError(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
+  const char* p = bytes.data();
+  std::size_t left = bytes.size();
+  int error = 0;
+  while (left > 0) {
+    const ssize_t n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      error = errno;
+      break;
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0 && error == 0) error = errno;
+  if (error == 0 && std::rename(temp.c_str(), path.c_str()) != 0) error = errno;
+  if (error != 0) {
+    ::unlink(temp.c_str());
+    throw DataError(fmt::format("{}: cannot write: {}", path, std::strerror(error)));
+  }
+}
+
+}  // namespace
+
+RowMatrix read_matrix(const std::string& path) {
+  return format_of(path) == Format::csv ? read_csv(path) : read_npy(path);
+}
+
+void write_matrix(const std::string& path, const Eigen::Ref<const RowMatrix>& m) {
+  if (format_of(path) == Format::csv) {
+    write_atomically(path, csv_text(m));
+  } else {
+    const RowMatrix dense = m;  // a Ref may have an outer stride; npy wants contiguous rows
+    write_npy(path, dense.data(), {static_cast<long>(m.rows()), static_cast<long>(m.cols())});
+  }
+}
+
+void write_npy(const std::string& path, const double* data, const std::vector<long>& shape) {
+  if (shape.empty()) throw DataError(fmt::format("{}: an npy array needs at least one dimension", path));
+  write_atomically(path, npy_bytes(data, shape));
+}
+
+}  // namespace sgntk::runtime

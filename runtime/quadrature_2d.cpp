@@ -1,0 +1,175 @@
+#include "runtime/quadrature_2d.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <vector>
+
+#include "runtime/closed_forms.h"
+#include "runtime/gauss_expect_1d.h"
+#include "runtime/gauss_hermite.h"
+
+namespace sgntk::runtime {
+
+namespace {
+
+constexpr std::size_t grid_points = 1 << 16;  // g values per evaluation batch (512 KiB)
+
+// Law of v given u = t: N(slope * t, var) with slope = c/a and var = b - c^2/a >= 0 formed
+// stably. a = 0 forces c = 0 (clamped input): then u = 0 and v keeps its own law.
+struct Conditional {
+  double slope, var;
+};
+Conditional conditional(double a, double b, double c) {
+  return a > 0 ? Conditional{c / a, covariance_gap(a, b, c) / a} : Conditional{0.0, b};
+}
+
+void tensor_gauss_hermite(const QuadratureTerm& t, const double* a, const double* b, const double* c, double* out,
+                          std::size_t n) {
+  const GaussHermiteRule& rule = gauss_hermite(t.order);
+  const std::size_t m = rule.nodes.size();
+  const std::size_t per_chunk = std::max<std::size_t>(1, grid_points / (m * m));
+  std::vector<double> u, fu, v, gv;
+  for (std::size_t first = 0; first < n; first += per_chunk) {
+    const std::size_t count = std::min(per_chunk, n - first);
+    u.resize(count * m);
+    fu.resize(count * m);
+    v.resize(count * m * m);
+    gv.resize(count * m * m);
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::size_t e = first + i;
+      // u = sqrt(a) z1, v = sqrt(a) slope z1 + sqrt(var) z2: the Cholesky factor of the covariance.
+      const Conditional law = conditional(a[e], b[e], c[e]);
+      const double su = std::sqrt(a[e]), r = a[e] > 0 ? c[e] / su : 0.0, s = std::sqrt(law.var);
+      for (std::size_t j = 0; j < m; ++j) {
+        u[i * m + j] = su * rule.nodes[j];
+        for (std::size_t k = 0; k < m; ++k) v[(i * m + j) * m + k] = r * rule.nodes[j] + s * rule.nodes[k];
+      }
+    }
+    t.f->eval(u.data(), fu.data(), u.size());
+    t.g->eval(v.data(), gv.data(), v.size());
+    for (std::size_t i = 0; i < count; ++i) {
+      double sum = 0.0;
+      for (std::size_t j = 0; j < m; ++j) {
+        const double fj = fu[i * m + j];
+        if (fj == 0.0) continue;  // compact f: skip, and never form 0 * inf
+        double inner = 0.0;
+        for (std::size_t k = 0; k < m; ++k) inner += rule.weights[k] * gv[(i * m + j) * m + k];
+        sum += rule.weights[j] * fj * inner;
+      }
+      out[first + i] = sum;
+    }
+  }
+}
+
+// E1[g](mean, var) by the term's formula when it has one, else adaptively.
+void inner_average(const ArrayFunctionRef& g, const Shape& shape, const GaussianAverageRef& average,
+                   const double* mean, const double* var, double* out, std::size_t n, double tolerance) {
+  if (average)
+    average->average(mean, var, out, n);
+  else
+    gauss_expect_1d(*g, shape, mean, var, out, n, tolerance);
+}
+
+void conditional_quadrature(const QuadratureTerm& t, const double* a, const double* b, const double* c, double* out,
+                            std::size_t n) {
+  std::vector<Conditional> law_of(n);
+  std::vector<double> zero_mean(n, 0.0);
+  for (std::size_t i = 0; i < n; ++i) law_of[i] = conditional(a[i], b[i], c[i]);
+
+  // Outer integrand f(t) E1[g](slope t, var) per entry; E1 only where f(t) != 0.
+  std::vector<double> fy, mean, var, inner;
+  std::vector<std::size_t> live;
+  auto integrand = [&](const std::uint32_t* entry, const double* x, double* y, std::size_t m) {
+    fy.resize(m);
+    t.f->eval(x, fy.data(), m);
+    live.clear();
+    mean.clear();
+    var.clear();
+    for (std::size_t k = 0; k < m; ++k) {
+      y[k] = 0.0;
+      if (fy[k] == 0.0) continue;
+      live.push_back(k);
+      mean.push_back(law_of[entry[k]].slope * x[k]);
+      var.push_back(law_of[entry[k]].var);
+    }
+    inner.resize(live.size());
+    inner_average(t.g, t.g_shape, t.g_average, mean.data(), var.data(), inner.data(), live.size(),
+                  0.25 * t.tolerance);
+    for (std::size_t k = 0; k < live.size(); ++k) y[live[k]] = fy[live[k]] * inner[k];
+  };
+  // E1[g](slope t, var) changes fastest where slope t crosses one of g's break points (or 0, where
+  // surrogates peak): there a jump of g becomes an erf of width w = sqrt(var)/|slope| in t, which
+  // near perfect correlation is far narrower than the outer rule's nodes can see. Cut at it and
+  // at geometrically spaced distances, so that panels of every scale from w/4 to 16w meet it.
+  auto features = [&](std::uint32_t entry, std::vector<double>& cuts) {
+    const Conditional& law = law_of[entry];
+    if (law.slope == 0.0) return;
+    const double w = std::sqrt(law.var) / std::fabs(law.slope);
+    auto around = [&](double p) {
+      const double center = p / law.slope;
+      cuts.push_back(center);
+      if (w > 0)
+        for (double k : {0.25, 1.0, 4.0, 16.0}) cuts.insert(cuts.end(), {center - k * w, center + k * w});
+    };
+    around(0.0);
+    for (double p : t.g_shape.breakpoints) around(p);
+    for (double p : {t.g_shape.support_lo, t.g_shape.support_hi})
+      if (std::isfinite(p)) around(p);
+  };
+  adaptive_gauss_1d(integrand, t.f_shape, zero_mean.data(), a, out, n, 0.5 * t.tolerance, features);
+}
+
+}  // namespace
+
+void evaluate_quadrature(const QuadratureTerm& t, const double* a, const double* b, const double* c, double* out,
+                         std::size_t n) {
+  if (t.method == QuadratureTerm::Method::gauss_hermite)
+    tensor_gauss_hermite(t, a, b, c, out, n);
+  else
+    conditional_quadrature(t, a, b, c, out, n);
+}
+
+void evaluate_bump_conditional(const BumpConditionalTerm& t, const double* a, const double* b, const double* c,
+                               double* out, std::size_t n) {
+  if (t.bump_on_v) std::swap(a, b);
+  std::vector<double> density(n), mean(n), var(n), average(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    // Observing w = u - shift + xi = 0, xi ~ N(0, e): v | w ~ N(c shift/(a+e), b - c^2/(a+e)).
+    const double ae = a[i] + t.eps;
+    if (ae > 0) {
+      density[i] = std::exp(-0.5 * t.shift * t.shift / ae) / std::sqrt(2 * std::numbers::pi * ae);
+      mean[i] = c[i] * t.shift / ae;
+      var[i] = (covariance_gap(a[i], b[i], c[i]) + t.eps * b[i]) / ae;
+    } else {  // u = 0 exactly and the bump is a delta: delta(-shift)
+      density[i] = t.shift == 0.0 ? HUGE_VAL : 0.0;
+      mean[i] = 0.0;
+      var[i] = b[i];
+    }
+  }
+  inner_average(t.g, t.g_shape, t.g_average, mean.data(), var.data(), average.data(), n, t.tolerance);
+  for (std::size_t i = 0; i < n; ++i)
+    out[i] = density[i] == 0.0 || average[i] == 0.0 ? 0.0 : density[i] * average[i];
+}
+
+std::string describe(const QuadratureTerm& t) {
+  const std::string f = t.f ? t.f->text() : "?", g = t.g ? t.g->text() : "?";
+  if (t.method == QuadratureTerm::Method::gauss_hermite)
+    return fmt::format("quadrature E[({})(u) * ({})(v)]: tensor Gauss-Hermite {}x{} points, target {:g}", f, g,
+                       t.order, t.order, t.tolerance);
+  return fmt::format("quadrature E[({})(u) * ({})(v)]: conditional, outer adaptive G7K15 over u split at {} "
+                     "break points, inner E1 {}, target {:g}",
+                     f, g, t.f_shape.breakpoints.size(),
+                     t.g_average ? "by formula " + t.g_average->text() : std::string("adaptive G7K15"), t.tolerance);
+}
+
+std::string describe(const BumpConditionalTerm& t) {
+  const std::string g = t.g ? t.g->text() : (t.g_average ? t.g_average->text() : "?");
+  return fmt::format("bump conditional E[N({0} - {1:g}; 0, {2:g}) * ({3})({4})]: density times E1 {5}",
+                     t.bump_on_v ? "v" : "u", t.shift, t.eps, g, t.bump_on_v ? "u" : "v",
+                     t.g_average ? "by formula " + t.g_average->text() : fmt::format("adaptive G7K15, target {:g}", t.tolerance));
+}
+
+}  // namespace sgntk::runtime

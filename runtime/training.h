@@ -1,0 +1,85 @@
+// Full-batch training of finite networks (science.md section 4): loss (1/2N) sum_i |f(x_i) - y_i|^2,
+// gradient descent (true derivative) or surrogate gradient learning (each layer's surrogate),
+// learning rate eta, S steps. One network's arithmetic is sequential; an ensemble runs its
+// networks in parallel (one TBB task per network), so results are bitwise identical for every
+// thread count.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "runtime/finite_network.h"
+#include "runtime/matrix_io.h"
+#include "runtime/program.h"
+
+namespace sgntk::runtime {
+
+struct TrainSettings {
+  double learning_rate = 0.1;
+  long steps = 0;
+  Backprop backprop = Backprop::surrogate;  // SGL; equals GD for layers without a surrogate
+};
+
+// Called for step = 0, 1, ..., steps with the network after `step` updates and its training loss.
+template <class Scalar>
+using StepObserver = std::function<void(long step, double loss, const FiniteNetwork<Scalar>&)>;
+
+// Trains `net` in place. Throws EvalError when the loss stops being finite (divergence).
+template <class Scalar>
+void train_network(FiniteNetwork<Scalar>& net, const typename FiniteNetwork<Scalar>::Matrix& x,
+                   const typename FiniteNetwork<Scalar>::Matrix& y, const TrainSettings& settings,
+                   const StepObserver<Scalar>& observe);
+
+// The loss and its back-propagated gradient with respect to every weight and bias (for tests
+// and for anyone who wants the gradient without a step).
+template <class Scalar>
+struct Gradient {
+  double loss = 0.0;
+  std::vector<typename FiniteNetwork<Scalar>::Matrix> weights;
+  std::vector<typename FiniteNetwork<Scalar>::Vector> biases;
+};
+template <class Scalar>
+Gradient<Scalar> loss_gradient(const FiniteNetwork<Scalar>& net, const typename FiniteNetwork<Scalar>::Matrix& x,
+                               const typename FiniteNetwork<Scalar>::Matrix& y, Backprop mode);
+
+// Runs body(e) for e = 0..count-1: a plain loop when threads == 1 (the serial reference), else
+// one TBB task per index on at most `threads` threads (0: all cores, as in KernelOptions).
+void for_each_network(long count, int threads, const std::function<void(long)>& body);
+
+enum class Precision { f64, f32 };
+
+struct EnsembleTraining {
+  RowMatrix x, y;                 // N x d, N x outputs
+  RowMatrix eval;                 // points whose outputs are saved; empty: x
+  TrainSettings settings;
+  std::vector<long> save_at;      // steps at which outputs are saved, each in [0, steps]
+  long loss_every = 1;            // loss recorded at steps 0, k, 2k, ... and at `steps`
+  std::uint64_t seed = 0;
+  long ensemble = 1;
+  int threads = 0;                // 0: all cores; 1: serial
+  Precision precision = Precision::f64;
+  std::function<void(long)> progress;  // thread-safe; receives network-steps just completed
+};
+
+struct EnsembleResult {
+  std::vector<double> outputs;    // [save_at.size(), ensemble, n_eval, outputs], C order
+  std::vector<long> outputs_shape;
+  std::vector<double> loss;       // [ensemble, loss_steps.size()], C order
+  std::vector<long> loss_steps;
+};
+
+// Validates the data against the program (DataError), the backprop mode (EvalError), trains.
+EnsembleResult train_ensemble(const KernelProgram& program, const EnsembleTraining& job);
+
+// Throws DataError unless x has program.input_dim columns, y program.outputs columns and as
+// many rows as x (when y is not null), and both are non-empty. `what` names x in messages.
+void check_data(const KernelProgram& program, const RowMatrix& x, const RowMatrix* y, const char* what);
+
+extern template void train_network<double>(FiniteNetwork<double>&, const FiniteNetwork<double>::Matrix&,
+                                           const FiniteNetwork<double>::Matrix&, const TrainSettings&,
+                                           const StepObserver<double>&);
+extern template void train_network<float>(FiniteNetwork<float>&, const FiniteNetwork<float>::Matrix&,
+                                          const FiniteNetwork<float>::Matrix&, const TrainSettings&,
+                                          const StepObserver<float>&);
+
+}  // namespace sgntk::runtime

@@ -1,0 +1,92 @@
+// Golden diagnostics: every tests/errors/bad_*.sgntk must make `sgntk check` exit with 1 and
+// print exactly its bad_*.expect on stderr (paths as given, relative to the repository root).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "run_process.h"
+
+namespace fs = std::filesystem;
+using sgntk::test::run_process;
+
+namespace {
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+std::vector<fs::path> bad_specs() {
+  std::vector<fs::path> out;
+  for (const auto& entry : fs::directory_iterator(fs::path(SGNTK_SOURCE_DIR) / "tests/errors")) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("bad_", 0) == 0 && entry.path().extension() == ".sgntk") out.push_back(entry.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("every bad spec fails with exactly its expected diagnostics") {
+  const std::vector<fs::path> specs = bad_specs();
+  CHECK(specs.size() >= 25);
+  for (const fs::path& spec : specs) {
+    const std::string relative = "tests/errors/" + spec.filename().string();
+    CAPTURE(relative);
+    fs::path expect = spec;
+    expect.replace_extension(".expect");
+    REQUIRE(fs::exists(expect));
+    const auto result = run_process({SGNTK_EXE, "check", relative}, SGNTK_SOURCE_DIR);
+    CHECK(result.exit_code == 1);
+    CHECK(result.out.empty());
+    CHECK(result.err == read_file(expect));
+  }
+}
+
+TEST_CASE("an unknown --set name is an input error with a did-you-mean note") {
+  const auto result = run_process({SGNTK_EXE, "check", "specs/paper/erf_ntk.sgntk", "--set", "mm=3"}, SGNTK_SOURCE_DIR);
+  CHECK(result.exit_code == 1);
+  CHECK(result.err ==
+        "sgntk: error: --set mm: the spec has no param 'mm'\n"
+        "sgntk: note: did you mean 'm'?\n");
+}
+
+TEST_CASE("a --set value that is not a number is an input error") {
+  for (const char* set : {"m=abc", "m=nan", "m=", "m=1e999", "m"}) {
+    CAPTURE(set);
+    const auto result = run_process({SGNTK_EXE, "check", "specs/paper/erf_ntk.sgntk", "--set", set}, SGNTK_SOURCE_DIR);
+    CHECK(result.exit_code == 1);
+    CHECK(result.err.rfind("sgntk: error: --set ", 0) == 0);
+  }
+}
+
+TEST_CASE("--set accepts numbers and inf") {
+  const auto result = run_process({SGNTK_EXE, "check", "specs/paper/erf_ntk.sgntk", "--set", "m=inf", "--set", "n=20"},
+                                  SGNTK_SOURCE_DIR);
+  CHECK(result.exit_code == 0);
+  CHECK(result.out.find("param m = inf\nparam n = 20\n") == 0);
+  CHECK(result.out.find("activation: sign(x)") != std::string::npos);
+}
+
+TEST_CASE("a missing spec file is reported by name") {
+  const auto result = run_process({SGNTK_EXE, "check", "tests/errors/no_such_file.sgntk"}, SGNTK_SOURCE_DIR);
+  CHECK(result.exit_code == 1);
+  CHECK(result.err == "sgntk: error: cannot read 'tests/errors/no_such_file.sgntk': No such file or directory\n");
+}
+
+TEST_CASE("a directory is not a spec") {
+  const auto result = run_process({SGNTK_EXE, "check", "tests/errors"}, SGNTK_SOURCE_DIR);
+  CHECK(result.exit_code == 1);
+  CHECK(result.err == "sgntk: error: cannot read 'tests/errors': is a directory\n");
+}
+
+TEST_CASE("a bad --dump choice is a usage error") {
+  const auto result = run_process({SGNTK_EXE, "check", "specs/paper/erf_ntk.sgntk", "--dump", "tokens"}, SGNTK_SOURCE_DIR);
+  CHECK(result.exit_code == 2);
+}

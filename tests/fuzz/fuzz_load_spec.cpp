@@ -1,0 +1,28 @@
+// libFuzzer entry point: any byte string goes through the whole front end (parse, build the
+// graphs, simplify, differentiate every activation, render the diagnostics), once as written
+// and once with --set m=inf when the spec has a param m. It must never crash, hang, leak or
+// throw; diagnostics are the only acceptable reaction to bad input.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "compiler/sema/load_spec.h"
+#include "compiler/sema/module_print.h"
+
+namespace {
+void run(const std::string& text, const std::vector<std::string>& sets) {
+  sgntk::Diagnostics diags;
+  auto loaded = sgntk::load_spec_text("fuzz.sgntk", text, sets, diags);
+  (void)diags.render();
+  if (!loaded) return;
+  // describe_module differentiates every layer's activation (passes::differentiate).
+  (void)sgntk::sema::describe_module(loaded->module);
+  (void)sgntk::sema::dump_graph(loaded->module);
+  if (sets.empty() && loaded->module.params.count("m") != 0) run(text, {"m=inf"});
+}
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  run(std::string(reinterpret_cast<const char*>(data), size), {});
+  return 0;
+}

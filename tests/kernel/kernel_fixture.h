@@ -1,0 +1,57 @@
+// Compiles a spec text to a kernel program and evaluates kernels, for the kernel tests.
+#pragma once
+#include <doctest/doctest.h>
+#include <string>
+#include <vector>
+
+#include "compiler/lower/lower.h"
+#include "compiler/sema/load_spec.h"
+#include "runtime/kernels.h"
+
+namespace sgntk::test {
+
+struct Compiled {
+  std::unique_ptr<LoadedSpec> spec;
+  runtime::KernelProgram program;
+  std::string diagnostics;
+};
+
+inline Compiled compile(const std::string& text, const std::vector<std::string>& sets = {}, bool closed_forms = true) {
+  Diagnostics diags;
+  Compiled out;
+  out.spec = load_spec_text("test.sgntk", text, sets, diags);
+  if (out.spec) {
+    lower::LowerOptions options;
+    options.closed_forms = closed_forms;
+    auto program = lower::lower(out.spec->module, "", options, diags);
+    if (program) out.program = std::move(*program);
+  }
+  out.diagnostics = diags.render();
+  INFO(out.diagnostics);
+  REQUIRE(!diags.has_errors());
+  return out;
+}
+
+inline runtime::RowMatrix to_matrix(const std::vector<std::vector<double>>& pts) {
+  runtime::RowMatrix m(static_cast<Eigen::Index>(pts.size()), static_cast<Eigen::Index>(pts.front().size()));
+  for (std::size_t i = 0; i < pts.size(); ++i)
+    for (std::size_t k = 0; k < pts[i].size(); ++k) m(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(k)) = pts[i][k];
+  return m;
+}
+
+inline double relative_error(double got, double want) {
+  if (got == want) return 0;
+  return std::abs(got - want) / std::max(std::abs(want), 1e-300);
+}
+
+// The paper's networks (science.md section 5) with a free activation line.
+inline std::string paper_network(const std::string& act, const std::string& surrogate = "", int layers = 2,
+                                 int input = 2) {
+  std::string layer = "  dense(width = 500, sigma_w = 1, sigma_b = 0.1, act = " + act +
+                      (surrogate.empty() ? "" : ", surrogate = " + surrogate) + ")\n";
+  std::string text = "param m = 2\nnetwork net(input = " + std::to_string(input) + ") {\n";
+  for (int l = 0; l < layers; ++l) text += layer;
+  return text + "  readout(outputs = 1, sigma_w = 1, sigma_b = 0.1)\n}\n";
+}
+
+}  // namespace sgntk::test

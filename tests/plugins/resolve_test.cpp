@@ -1,0 +1,134 @@
+// resolve_plugins(): plugin surrogates of a checked module become runtime objects, and every
+// failure is a diagnostic at the spec position that names the plugin id and file.
+#include <doctest/doctest.h>
+
+#include <fmt/format.h>
+#include <string>
+
+#include "compiler/lower/resolve_plugins.h"
+#include "plugin_fixture.h"
+
+using namespace sgntk;
+
+namespace {
+
+// A one-line spec `surrogate NAME = plugin("ID", P = V)` and the module the front end would
+// build from it (positions included), so that diagnostics render with line and caret.
+struct OneSurrogate {
+  SourceFile file;
+  sema::Module module;
+
+  OneSurrogate(const std::string& name, const std::string& id, const std::string& param, double value)
+      : file("spec.sgntk", "surrogate " + name + " = plugin(\"" + id + "\"" +
+                               (param.empty() ? "" : ", " + param + " = " + fmt::format("{}", value)) + ")\n") {
+    sema::PluginSurrogate p{id, {}, {}};
+    if (!param.empty()) {
+      const std::size_t at = file.text().find(param + " =");
+      p.params.push_back({param, value});
+      p.param_where.push_back({&file, at, at + param.size()});
+    }
+    sema::FunctionDef def{name, p, {&file, 0, file.text().size() - 1}, false};
+    module.surrogates.push_back(def);
+  }
+};
+
+std::string resolve_errors(OneSurrogate& spec, const std::vector<std::string>& paths = {}) {
+  Diagnostics diags;
+  const auto resolved = lower::resolve_plugins(spec.module, paths, diags);
+  CHECK(diags.has_errors());
+  CHECK(resolved.empty());
+  return diags.render();
+}
+
+bool has(const std::string& text, const std::string& part) {
+  if (text.find(part) != std::string::npos) return true;
+  MESSAGE("missing '", part, "' in:\n", text);
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("a resolved plugin surrogate carries eval, its hooks, its shape and its text") {
+  OneSurrogate spec("g", "gaussian", "sigma", 0.25);
+  Diagnostics diags;
+  const auto resolved = lower::resolve_plugins(spec.module, {}, diags);
+  CHECK(!diags.has_errors());
+  REQUIRE(resolved.count("g") == 1);
+  const lower::ResolvedSurrogate& r = resolved.at("g");
+  REQUIRE(r.eval);
+  CHECK(r.e1);
+  CHECK(r.e2);
+  CHECK(r.shape.smooth);
+  CHECK(r.text == "plugin(\"gaussian\", mu = 0, sigma = 0.25, scale = 1)");
+  CHECK(r.eval->text() == r.text);
+  CHECK(r.file == test::builtin_plugin_dir() + "/libsgntk_gaussian.so");
+  const double x = 0.0;
+  double y;
+  r.eval->eval(&x, &y, 1);
+  CHECK(test::close(y, 1 / (0.25 * std::sqrt(2 * M_PI)), 1e-15));
+
+  OneSurrogate fs("fs", "fast_sigmoid", "", 0);
+  const auto plain = lower::resolve_plugins(fs.module, {}, diags);
+  REQUIRE(plain.count("fs") == 1);
+  CHECK(!plain.at("fs").e1);  // no closed form: the compiler plans quadrature over eval
+  CHECK(!plain.at("fs").e2);
+  CHECK(plain.at("fs").shape.breakpoints == std::vector<double>{0.0});
+}
+
+TEST_CASE("an unknown parameter points at the parameter and suggests the right name") {
+  OneSurrogate spec("fs", "fast_sigmoid", "slop", 25);
+  const std::string out = resolve_errors(spec);
+  CHECK(has(out, "spec.sgntk:1:39: error: plugin 'fast_sigmoid' (" + test::builtin_plugin_dir() +
+                     "/libsgntk_fast_sigmoid.so) has no parameter 'slop'"));
+  CHECK(has(out, "spec.sgntk:1:39: note: did you mean 'slope'?"));
+  CHECK(has(out, "    1 | surrogate fs = plugin(\"fast_sigmoid\", slop = 25)\n"
+                 "      |                                       ^~~~\n"));
+}
+
+TEST_CASE("an out-of-range parameter points at the parameter") {
+  OneSurrogate spec("tri", "triangle", "width", -2);
+  CHECK(has(resolve_errors(spec), "spec.sgntk:1:36: error: plugin 'triangle' ("));
+  CHECK(has(resolve_errors(spec), "parameter 'width' = -2 is outside its range (0, inf)"));
+}
+
+TEST_CASE("an unknown plugin id suggests a near one and says where it looked") {
+  OneSurrogate spec("fs", "fast_sigmod", "", 0);
+  const std::string out = resolve_errors(spec);
+  CHECK(has(out, "spec.sgntk:1:1: error: no plugin provides surrogate 'fast_sigmod'"));
+  CHECK(has(out, "note: did you mean 'fast_sigmoid'?"));
+  CHECK(has(out, "sgntk: note: searched '" + test::builtin_plugin_dir() + "' (build)"));
+}
+
+TEST_CASE("a broken library that was meant to provide the id is blamed by name") {
+  OneSurrogate spec("b", "broken_major", "", 0);
+  const std::string out = resolve_errors(spec, {test::broken_plugin_dir("broken_major")});
+  CHECK(has(out, "spec.sgntk:1:1: error: plugin 'broken_major' in '" + test::broken_plugin_file("broken_major") +
+                     "' cannot be used: descriptor 0: built for plugin ABI 2.0, but this sgntk reads ABI major 1 only"));
+}
+
+TEST_CASE("broken plugins fail at the spec line with the plugin's own reason") {
+  const struct { const char* id; const char* reason; } cases[] = {
+      {"broken_small", "struct_size is 16 bytes"},
+      {"broken_nosymbol", "not an sgntk plugin"},
+      {"broken_noeval", "descriptor has no eval function"},
+      {"broken_nan", "eval returned nan at x = 4"},
+      {"broken_error", "eval returned error code 2"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.id);
+    OneSurrogate spec("b", c.id, "", 0);
+    const std::string out = resolve_errors(spec, {test::broken_plugin_dir(c.id)});
+    CHECK(has(out, "spec.sgntk:1:1: error: plugin '" + std::string(c.id) + "'"));
+    CHECK(has(out, test::broken_plugin_file(c.id)));
+    CHECK(has(out, c.reason));
+  }
+}
+
+TEST_CASE("a --plugin-path entry that does not exist is an error") {
+  OneSurrogate spec("e", "erf", "", 0);
+  Diagnostics diags;
+  const auto resolved = lower::resolve_plugins(spec.module, {"/no/such/plugins"}, diags);
+  CHECK(diags.error_count() == 1);
+  CHECK(has(diags.render(), "sgntk: error: plugin path '/no/such/plugins' does not exist"));
+  CHECK(resolved.count("e") == 1);  // still found in the build folder; the run stops anyway
+}
