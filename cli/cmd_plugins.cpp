@@ -34,11 +34,12 @@ void print_plugin(const runtime::PluginDescriptor& d, bool shadowed, bool verbos
   if (verbose && !d.description.empty()) std::cout << fmt::format("    {}\n", d.description);
   std::cout << fmt::format("    g(x)          = {}\n", d.formula);
   std::cout << fmt::format("    parameters    : {}\n", parameters_text(d, verbose));
+  if (verbose)
+    for (const runtime::PluginParam& p : d.params)
+      if (!p.description.empty()) std::cout << fmt::format("      {:<11} {}\n", p.name, p.description);
   std::cout << fmt::format("    normalisation : {}\n", runtime::normalisation_name(d.normalisation));
   std::cout << fmt::format("    capabilities  : {}\n", runtime::capability_names(d.caps));
   if (verbose) {
-    for (const runtime::PluginParam& p : d.params)
-      if (!p.description.empty()) std::cout << fmt::format("      {:<11} {}\n", p.name, p.description);
     std::cout << fmt::format("    version       : {} (plugin ABI {}.{})\n", d.version.empty() ? "-" : d.version,
                              d.abi_major, d.abi_minor);
   }

@@ -1,7 +1,7 @@
 // A small register machine over arrays: the compiled form of an expression in x that the
 // runtime evaluates (quadrature integrands, finite-width activations). Each instruction runs one
 // tight loop over a block of up to 256 values, so dispatch costs one switch per block, not per
-// value. Built by compiler/lower/emit_bytecode.h; plain data otherwise.
+// value. Built by compiler/passes/emit_bytecode.h; plain data otherwise.
 #pragma once
 #include <cstdint>
 #include <string>

@@ -124,12 +124,38 @@ void conditional_quadrature(const QuadratureTerm& t, const double* a, const doub
 
 }  // namespace
 
+// Tensor Gauss-Hermite loses accuracy for steep integrands as |rho| -> 1 (measured for
+// erf(2u) erf(3v) at 128 points: 1e-12 up to |rho| = 0.8, 2e-6 at 0.999, 6e-4 at 0.9999, and
+// every diagonal entry has rho = 1). Entries beyond this correlation take the conditional
+// reduction, which stays accurate there; the split depends on the entry alone, so results do
+// not depend on how entries are grouped into tiles or threads.
+constexpr double gauss_hermite_max_correlation = 0.8;
+
 void evaluate_quadrature(const QuadratureTerm& t, const double* a, const double* b, const double* c, double* out,
                          std::size_t n) {
-  if (t.method == QuadratureTerm::Method::gauss_hermite)
-    tensor_gauss_hermite(t, a, b, c, out, n);
-  else
-    conditional_quadrature(t, a, b, c, out, n);
+  if (t.swap) std::swap(a, b);  // f belongs to v and g to u: E[f(v) g(u)] with (a, b) exchanged
+  if (t.method == QuadratureTerm::Method::conditional) return conditional_quadrature(t, a, b, c, out, n);
+  std::vector<std::size_t> far, near;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double ab = a[i] * b[i];
+    const bool correlated = ab > 0 && c[i] * c[i] > gauss_hermite_max_correlation * gauss_hermite_max_correlation * ab;
+    (correlated ? near : far).push_back(i);
+  }
+  auto run_subset = [&](const std::vector<std::size_t>& subset, bool use_gauss_hermite) {
+    if (subset.empty()) return;
+    if (subset.size() == n) {
+      return use_gauss_hermite ? tensor_gauss_hermite(t, a, b, c, out, n) : conditional_quadrature(t, a, b, c, out, n);
+    }
+    std::vector<double> sa, sb, sc, so(subset.size());
+    for (std::size_t i : subset) sa.push_back(a[i]), sb.push_back(b[i]), sc.push_back(c[i]);
+    if (use_gauss_hermite)
+      tensor_gauss_hermite(t, sa.data(), sb.data(), sc.data(), so.data(), subset.size());
+    else
+      conditional_quadrature(t, sa.data(), sb.data(), sc.data(), so.data(), subset.size());
+    for (std::size_t k = 0; k < subset.size(); ++k) out[subset[k]] = so[k];
+  };
+  run_subset(far, true);
+  run_subset(near, false);
 }
 
 void evaluate_bump_conditional(const BumpConditionalTerm& t, const double* a, const double* b, const double* c,

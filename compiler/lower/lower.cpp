@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "compiler/graph/print.h"
-#include "compiler/lower/emit_bytecode.h"
+#include "compiler/passes/emit_bytecode.h"
 #include "compiler/lower/regular_part.h"
 #include "compiler/passes/differentiate.h"
 #include "compiler/passes/match_gaussian.h"
@@ -78,7 +78,7 @@ class LayerLowering {
       }
       surrogate = Operand{g, std::nullopt};
       out.has_surrogate = true;
-      out.surrogate = emit_bytecode(g);
+      out.surrogate = passes::emit_bytecode(g);
     }
     passes::MatchOptions match;
     match.tolerance = options_.tolerance;
@@ -91,9 +91,9 @@ class LayerLowering {
       diags_.error(where, e.what());
       return std::nullopt;
     }
-    out.activation = emit_bytecode(phi);
+    out.activation = passes::emit_bytecode(phi);
     // A finite network back-propagates the derivative almost everywhere: delta terms vanish.
-    out.derivative = emit_bytecode(regular_part(g_, dphi));
+    out.derivative = passes::emit_bytecode(regular_part(g_, dphi));
     if (!out.has_surrogate) out.surrogate = out.derivative;
     return out;
   }

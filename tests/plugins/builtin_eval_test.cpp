@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "compiler/graph/build.h"
-#include "compiler/lower/emit_bytecode.h"
+#include "compiler/passes/emit_bytecode.h"
 #include "plugin_fixture.h"
 
 using namespace sgntk;
@@ -117,13 +117,20 @@ TEST_CASE("every built-in plugin's eval equals its formula written as a spec exp
     CAPTURE(c.id);
     const auto plugin = test::builtin(c.id, c.params);
     GraphContext g;
-    const auto code = lower::emit_bytecode(c.expr(g, plugin->values()));
+    const auto code = passes::emit_bytecode(c.expr(g, plugin->values()));
     std::vector<double> got(x.size()), want(x.size());
     plugin->eval(x.data(), got.data(), x.size());
     code->eval(x.data(), want.data(), x.size());
+    // 1e-14 relative to the function's scale (its largest value on the grid). Where the formula
+    // itself is ill-conditioned (a tent near its edge, a Gaussian at 15 sigma, cancelling lobes)
+    // two correct roundings differ by more than 1e-14 of the tiny value, so the pointwise
+    // relative check is looser: 1e-11, still far below any formula or parameter mistake.
+    double peak = 0.0;
+    for (double w : want) peak = std::fmax(peak, std::fabs(w));
     int bad = 0;
     for (std::size_t i = 0; i < x.size(); ++i) {
-      if (test::close(got[i], want[i], 1e-14)) continue;
+      const bool scaled = std::fabs(got[i] - want[i]) <= 1e-14 * peak;
+      if (scaled && test::close(got[i], want[i], 1e-11)) continue;
       if (++bad <= 3) MESSAGE(c.id, ": x = ", x[i], " plugin ", got[i], " expression ", want[i]);
     }
     CHECK(bad == 0);

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "plugin_fixture.h"
 #include "runtime/errors.h"
@@ -182,4 +184,33 @@ TEST_CASE("the shape hook becomes the runtime's Shape") {
   CHECK(!s.smooth);
   CHECK(s.parity == 1);
   CHECK(test::builtin("erf")->shape().smooth);
+}
+
+TEST_CASE("a plugin from a newer minor ABI with a larger descriptor is accepted") {
+  const auto r = runtime::load_plugin_library(test::broken_plugin_file("newer_minor"));
+  REQUIRE(r.errors.empty());
+  REQUIRE(r.descriptors.size() == 1);
+  const runtime::PluginDescriptor& d = r.descriptors[0];
+  CHECK(d.abi_minor == SGNTK_ABI_MINOR + 1);
+  CHECK(d.raw.struct_size > sizeof(sgntk_surrogate_descriptor));
+  runtime::InstantiateError error;
+  const auto g = runtime::instantiate(d, {{"height", 2}}, error);
+  REQUIRE(g);
+  CHECK(test::eval1(*g, 0.5) == 2.0);
+  CHECK(test::eval1(*g, 1.5) == 0.0);
+}
+
+TEST_CASE("a plugin's eval gives the same numbers from many threads at once") {
+  const auto g = runtime::plugin_function(test::builtin("laplace", {{"alpha", 3}}));
+  std::vector<double> x(100000);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = -5.0 + 1e-4 * static_cast<double>(i);
+  std::vector<double> serial(x.size());
+  g->eval(x.data(), serial.data(), x.size());
+  std::vector<double> parallel(x.size());
+  std::vector<std::thread> threads;
+  const std::size_t parts = 8, step = x.size() / parts;
+  for (std::size_t t = 0; t < parts; ++t)
+    threads.emplace_back([&, t] { g->eval(x.data() + t * step, parallel.data() + t * step, step); });
+  for (std::thread& t : threads) t.join();
+  CHECK(parallel == serial);
 }

@@ -59,7 +59,7 @@ inline double reference_average(const runtime::PluginInstance& g, double m, doub
   };
   double sum = 0.0;
   for (std::size_t i = 0; i + 1 < cuts.size(); ++i)
-    sum += boost::math::quadrature::gauss_kronrod<double, 61>::integrate(h, cuts[i], cuts[i + 1], 20, 1e-15);
+    sum += boost::math::quadrature::gauss_kronrod<double, 61>::integrate(h, cuts[i], cuts[i + 1], 10, 1e-14);
   return sum;
 }
 
@@ -79,7 +79,7 @@ inline double reference_expect2(const runtime::PluginInstance& g, double a, doub
   };
   double sum = 0.0;
   for (std::size_t i = 0; i + 1 < cuts.size(); ++i)
-    sum += boost::math::quadrature::gauss_kronrod<double, 31>::integrate(h, cuts[i], cuts[i + 1], 12, 1e-13);
+    sum += boost::math::quadrature::gauss_kronrod<double, 31>::integrate(h, cuts[i], cuts[i + 1], 6, 1e-12);
   return sum;
 }
 

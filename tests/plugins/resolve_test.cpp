@@ -6,6 +6,7 @@
 #include <string>
 
 #include "compiler/lower/resolve_plugins.h"
+#include "compiler/sema/load_spec.h"
 #include "plugin_fixture.h"
 
 using namespace sgntk;
@@ -131,4 +132,34 @@ TEST_CASE("a --plugin-path entry that does not exist is an error") {
   CHECK(diags.error_count() == 1);
   CHECK(has(diags.render(), "sgntk: error: plugin path '/no/such/plugins' does not exist"));
   CHECK(resolved.count("e") == 1);  // still found in the build folder; the run stops anyway
+}
+
+TEST_CASE("plugin surrogates parsed from a spec resolve, and a bad one points at its line") {
+  const std::string text =
+      "param m = 3\n"
+      "surrogate fs = plugin(\"fast_sigmoid\", slope = 25)\n"
+      "surrogate er = plugin(\"erf\", alpha = 1, scale = 2)\n"
+      "network sign_net(input = 2) {\n"
+      "  dense(width = 64, sigma_w = 1, sigma_b = 0.1, act = sign, surrogate = er)\n"
+      "  dense(width = 64, sigma_w = 1, sigma_b = 0.1, act = sign, surrogate = fs)\n"
+      "  readout(outputs = 1, sigma_w = 1, sigma_b = 0.1)\n"
+      "}\n";
+  Diagnostics diags;
+  auto spec = load_spec_text("plugins.sgntk", text, {}, diags);
+  INFO(diags.render());
+  REQUIRE(spec);
+  const auto resolved = lower::resolve_plugins(spec->module, {}, diags);
+  CHECK(!diags.has_errors());
+  REQUIRE(resolved.size() == 2);
+  CHECK(resolved.at("er").text == "plugin(\"erf\", alpha = 1, scale = 2)");
+  CHECK(resolved.at("er").e1);
+  CHECK(resolved.at("fs").text == "plugin(\"fast_sigmoid\", slope = 25, scale = 1)");
+
+  const std::string bad = "surrogate fs = plugin(\"fast_sigmoid\", slope = 0)\n";
+  Diagnostics bad_diags;
+  auto bad_spec = load_spec_text("bad.sgntk", bad, {}, bad_diags);
+  REQUIRE(bad_spec);
+  CHECK(lower::resolve_plugins(bad_spec->module, {}, bad_diags).empty());
+  CHECK(has(bad_diags.render(), "bad.sgntk:1:39: error: plugin 'fast_sigmoid' ("));
+  CHECK(has(bad_diags.render(), "parameter 'slope' = 0 is outside its range (0, inf)"));
 }

@@ -7,10 +7,10 @@
 #include "compiler/graph/expr.h"
 #include "runtime/bytecode.h"
 
-namespace sgntk::lower {
+namespace sgntk::passes {
 
 // Precondition: !e->has_delta (a distribution has no point values). Throws std::invalid_argument
 // otherwise. text() of the result is graph::to_spec(e).
 std::shared_ptr<const runtime::Bytecode> emit_bytecode(graph::Expr e);
 
-}  // namespace sgntk::lower
+}  // namespace sgntk::passes

@@ -1,4 +1,4 @@
-#include "compiler/lower/emit_bytecode.h"
+#include "compiler/passes/emit_bytecode.h"
 
 #include <cmath>
 #include <set>
@@ -8,7 +8,7 @@
 
 #include "compiler/graph/print.h"
 
-namespace sgntk::lower {
+namespace sgntk::passes {
 
 namespace {
 
@@ -135,4 +135,4 @@ std::shared_ptr<const runtime::Bytecode> emit_bytecode(Expr e) {
                                                     graph::to_spec(e));
 }
 
-}  // namespace sgntk::lower
+}  // namespace sgntk::passes
