@@ -1,9 +1,12 @@
 #include "runtime/closed_forms.h"
 
+#include <emmintrin.h>
 #include <fmt/format.h>
+#include <sleef.h>
 
 #include <numbers>
 #include <stdexcept>
+#include <vector>
 
 namespace sgntk::runtime {
 
@@ -49,23 +52,16 @@ double eps_param(const ClosedFormTerm& t, int i) {
 
 // ---- scalar kernels: (a, b, c) with c^2 <= ab -------------------------------------------------
 
-// (2/pi) asin(c / sqrt((e1 + a)(e2 + b))) as an atan2, whose argument sqrt(P - c^2) is formed
-// without cancellation: P - c^2 = e1 e2 + e1 b + e2 a + (ab - c^2).
-double erf_erf(double a, double b, double c, double e1, double e2) {
-  const double d = e1 * e2 + e1 * b + e2 * a + covariance_gap(a, b, c);
-  return (2.0 / pi) * std::atan2(c, std::sqrt(d));
-}
-
-double bump_bump(double a, double b, double c, double e1, double e2) {
-  const double d = e1 * e2 + e1 * b + e2 * a + covariance_gap(a, b, c);
+double bump_bump(double a, double b, double gap, double e1, double e2) {
+  const double d = e1 * e2 + e1 * b + e2 * a + gap;
   return 1.0 / (2.0 * pi * std::sqrt(d));  // +inf at d = 0: the delta-delta diagonal
 }
 
 // (y + c (pi - acos(rho))) / (2 pi), y = sqrt(ab - c^2), with pi - acos(rho) = atan2(y, -c).
 // For c < 0 the two terms cancel as rho -> -1: there y + c atan2(y, -c) = |c| (t - atan t),
 // t = y/|c|, and t - atan t is summed as its series t^3/3 - t^5/5 + ... for small t.
-double relu_relu(double a, double b, double c) {
-  const double y = std::sqrt(covariance_gap(a, b, c));
+double relu_relu(double, double, double c, double gap) {
+  const double y = std::sqrt(gap);
   if (c >= 0) return (y + c * std::atan2(y, -c)) / (2.0 * pi);
   const double ac = -c, t = y / ac;
   if (t >= 0.25) return (y - ac * std::atan2(y, ac)) / (2.0 * pi);
@@ -142,22 +138,57 @@ void over_arrays(const double* a, const double* b, const double* c, double* out,
   for (std::size_t i = 0; i < n; ++i) out[i] = kernel(a[i], b[i], c[i]);
 }
 
+// The kernels that need the gap ab - c^2 take it precomputed (once per tile for all terms).
+template <class Kernel>
+void over_arrays_gap(const double* a, const double* b, const double* c, const double* gap, double* out, std::size_t n,
+                     Kernel kernel) {
+  for (std::size_t i = 0; i < n; ++i) out[i] = kernel(a[i], b[i], c[i], gap[i]);
+}
+
+// erf_erf: (2/pi) asin(c / sqrt(P)), P = (e1 + a)(e2 + b), written as atan(c / sqrt(P - c^2))
+// whose argument is formed without cancellation: P - c^2 = e1 e2 + e1 b + e2 a + (ab - c^2).
+// Over arrays, two entries per SLEEF call (1-ulp atan, dispatched at run time to the
+// best 128-bit unit). Every entry, the odd last one included, goes through the same vector
+// function, so an entry's value does not depend on its position in the tile.
+void erf_erf_arrays(const double* a, const double* b, const double* c, const double* gap, double e1, double e2,
+                    double* out, std::size_t n) {
+  alignas(16) double ratio[2], angle[2];
+  for (std::size_t i = 0; i < n; i += 2) {
+    const std::size_t m = std::min<std::size_t>(2, n - i);
+    ratio[1] = 0.0;
+    for (std::size_t k = 0; k < m; ++k) {
+      const std::size_t j = i + k;
+      const double r = std::sqrt(e1 * e2 + e1 * b[j] + e2 * a[j] + gap[j]);
+      // atan2(c, r) = atan(c / r) for r > 0; at r = 0 it is +-pi/2 (c = 0 gives 0).
+      ratio[k] = r > 0 ? c[j] / r : (c[j] > 0 ? HUGE_VAL : (c[j] < 0 ? -HUGE_VAL : 0.0));
+    }
+    _mm_store_pd(angle, Sleef_atand2_u10(_mm_load_pd(ratio)));
+    for (std::size_t k = 0; k < m; ++k) out[i + k] = (2.0 / pi) * angle[k];
+  }
+}
+
 }  // namespace
 
 void evaluate_closed_form(const ClosedFormTerm& t, const double* a, const double* b, const double* c,
                           double* out, std::size_t n) {
+  std::vector<double> gap(n);
+  for (std::size_t i = 0; i < n; ++i) gap[i] = covariance_gap(a[i], b[i], c[i]);
+  evaluate_closed_form(t, a, b, c, gap.data(), out, n);
+}
+
+void evaluate_closed_form(const ClosedFormTerm& t, const double* a, const double* b, const double* c,
+                          const double* gap, double* out, std::size_t n) {
   if (t.swap) std::swap(a, b);  // c is symmetric: exchanging u and v exchanges a and b only
   switch (t.id) {
-    case ClosedFormId::erf_erf: {
-      const double e1 = eps_param(t, 0), e2 = eps_param(t, 1);
-      return over_arrays(a, b, c, out, n, [=](double x, double y, double z) { return erf_erf(x, y, z, e1, e2); });
-    }
+    case ClosedFormId::erf_erf:
+      return erf_erf_arrays(a, b, c, gap, eps_param(t, 0), eps_param(t, 1), out, n);
     case ClosedFormId::bump_bump: {
       const double e1 = eps_param(t, 0), e2 = eps_param(t, 1);
-      return over_arrays(a, b, c, out, n, [=](double x, double y, double z) { return bump_bump(x, y, z, e1, e2); });
+      return over_arrays_gap(a, b, c, gap, out, n,
+                             [=](double x, double y, double, double g) { return bump_bump(x, y, g, e1, e2); });
     }
     case ClosedFormId::relu_relu:
-      return over_arrays(a, b, c, out, n, relu_relu);
+      return over_arrays_gap(a, b, c, gap, out, n, relu_relu);
     case ClosedFormId::relu_moment: {
       const int q = order_param(t, 0, 1);
       return over_arrays(a, b, c, out, n, [=](double x, double y, double z) { return relu_moment(x, y, z, q); });

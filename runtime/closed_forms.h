@@ -18,6 +18,10 @@ void evaluate_closed_form(const ClosedFormTerm& t, const double* a, const double
                           double* out, std::size_t n);
 
 // One scalar entry; the same arithmetic as the array form (for tests and tabulation).
+// The same with gap[i] = ab - c^2 >= 0 precomputed stably (covariance_gap), shared by all terms.
+void evaluate_closed_form(const ClosedFormTerm& t, const double* a, const double* b, const double* c,
+                          const double* gap, double* out, std::size_t n);
+
 double evaluate_closed_form(const ClosedFormTerm& t, double a, double b, double c);
 
 // "erf_erf(e1=0.125, e2=0.5)" plus " swapped" when the roles of u and v are exchanged.

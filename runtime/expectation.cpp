@@ -15,12 +15,13 @@ namespace {
 
 // Per-thread buffers, grown on demand and reused by every later call on the same thread.
 struct Workspace {
-  std::vector<double> a, b, c, term;
+  std::vector<double> a, b, c, gap, term;
   void resize(std::size_t n) {
     if (a.size() < n) {
       a.resize(n);
       b.resize(n);
       c.resize(n);
+      gap.resize(n);
       term.resize(n);
     }
   }
@@ -33,11 +34,36 @@ struct Overloaded : F... {
 
 }  // namespace
 
-void evaluate(const Expectation& e, const double* a_in, const double* b_in, const double* c_in, double* out,
-              std::size_t n) {
+namespace {
+
+// The clamped covariances of one tile and their gaps ab - c^2, shared by every term.
+struct Clamped {
+  const double *a, *b, *c, *gap;
+};
+
+void evaluate_clamped(const Expectation& e, const Clamped& k, double* term, double* out, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) out[i] = 0.0;
+  for (const Term& t : e.terms) {
+    std::visit(Overloaded{
+                   [&](const ClosedFormTerm& x) { evaluate_closed_form(x, k.a, k.b, k.c, k.gap, term, n); },
+                   [&](const BumpConditionalTerm& x) { evaluate_bump_conditional(x, k.a, k.b, k.c, term, n); },
+                   [&](const QuadratureTerm& x) { evaluate_quadrature(x, k.a, k.b, k.c, term, n); },
+               },
+               t.what);
+    for (std::size_t i = 0; i < n; ++i) out[i] += t.coef * term[i];
+  }
+  if (e.infinite_on_diagonal)
+    for (std::size_t i = 0; i < n; ++i)
+      if (k.gap[i] == 0.0) out[i] = HUGE_VAL;
+}
+
+}  // namespace
+
+void evaluate_all(std::span<const Expectation* const> es, const double* a_in, const double* b_in, const double* c_in,
+                  std::span<double* const> outs, std::size_t n) {
   thread_local Workspace ws;
   ws.resize(n);
-  double *a = ws.a.data(), *b = ws.b.data(), *c = ws.c.data(), *term = ws.term.data();
+  double *a = ws.a.data(), *b = ws.b.data(), *c = ws.c.data(), *gap = ws.gap.data(), *term = ws.term.data();
   // Rounding in the previous layer can leave c^2 slightly above ab; every formula downstream
   // relies on c^2 <= ab, and the clamp makes c = +-sqrt(ab) exactly at the edge.
   for (std::size_t i = 0; i < n; ++i) {
@@ -45,20 +71,17 @@ void evaluate(const Expectation& e, const double* a_in, const double* b_in, cons
     b[i] = std::fmax(b_in[i], 0.0);
     const double s = std::sqrt(a[i] * b[i]);
     c[i] = std::clamp(c_in[i], -s, s);
-    out[i] = 0.0;
+    const double ac = std::fabs(c[i]);
+    gap[i] = std::fmax(0.0, (s - ac) * (s + ac));
   }
-  for (const Term& t : e.terms) {
-    std::visit(Overloaded{
-                   [&](const ClosedFormTerm& x) { evaluate_closed_form(x, a, b, c, term, n); },
-                   [&](const BumpConditionalTerm& x) { evaluate_bump_conditional(x, a, b, c, term, n); },
-                   [&](const QuadratureTerm& x) { evaluate_quadrature(x, a, b, c, term, n); },
-               },
-               t.what);
-    for (std::size_t i = 0; i < n; ++i) out[i] += t.coef * term[i];
-  }
-  if (e.infinite_on_diagonal)
-    for (std::size_t i = 0; i < n; ++i)
-      if (covariance_gap(a[i], b[i], c[i]) == 0.0) out[i] = HUGE_VAL;
+  const Clamped k{a, b, c, gap};
+  for (std::size_t j = 0; j < es.size(); ++j) evaluate_clamped(*es[j], k, term, outs[j], n);
+}
+
+void evaluate(const Expectation& e, const double* a, const double* b, const double* c, double* out, std::size_t n) {
+  const Expectation* es[] = {&e};
+  double* outs[] = {out};
+  evaluate_all(es, a, b, c, outs, n);
 }
 
 std::string describe(const Expectation& e) {

@@ -85,8 +85,13 @@ class FusedKernel {
       const LayerProgram& layer = p_.hidden[l];
       const Scales next = reader_of(p_, static_cast<std::ptrdiff_t>(l));
       dot_expectation = kind_ == KernelKind::ntk ? &layer.ntk : kind_ == KernelKind::sgntk ? &layer.sgntk : nullptr;
-      if (dot_expectation) evaluate(*dot_expectation, a.data(), b.data(), c.data(), d.data(), n);
-      evaluate(layer.nngp, a.data(), b.data(), c.data(), e.data(), n);
+      if (dot_expectation) {
+        const Expectation* both[] = {&layer.nngp, dot_expectation};
+        double* outs[] = {e.data(), d.data()};
+        evaluate_all(both, a.data(), b.data(), c.data(), outs, n);
+      } else {
+        evaluate(layer.nngp, a.data(), b.data(), c.data(), e.data(), n);
+      }
       for (std::size_t k = 0; k < n; ++k) c[k] = next.w2 * e[k] + next.b2;
       if (dot_expectation)
         for (std::size_t k = 0; k < n; ++k) theta[k] = theta[k] * (next.w2 * d[k]) + c[k];

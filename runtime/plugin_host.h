@@ -102,9 +102,9 @@ class PluginRegistry {
 
 // ---- instances and wrappers -------------------------------------------------------------------
 
-// A plugin surrogate with its full parameter vector (descriptor order). Thread-safe to use.
-// Every call checks the status code and that every output is finite, and throws EvalError
-// naming the plugin id and file otherwise.
+// A plugin surrogate with its full parameter vector (descriptor order). eval, average and
+// expect2 are thread-safe; shape() calls a [main-thread] hook. Every call checks the status
+// code and that every output is finite, and throws EvalError naming the plugin id and file.
 class PluginInstance {
  public:
   PluginInstance(PluginDescriptor descriptor, std::vector<double> values);
@@ -136,7 +136,8 @@ struct InstantiateError {
 };
 
 // Fills defaults, checks names, ranges and the plugin's own check_params, then probes eval (and
-// the hooks) at a few points so that an error code or a NaN is reported now, not mid-run.
+// the hooks) at a few points so that an error code or a NaN is reported now, not mid-run. A
+// hook that answers SGNTK_EUNSUPPORTED for these parameters is dropped (quadrature instead).
 // Returns null and sets `error` on failure.
 PluginInstanceRef instantiate(const PluginDescriptor& descriptor,
                               const std::vector<std::pair<std::string, double>>& given,

@@ -136,6 +136,21 @@ static void probe(const PluginInstance& instance) {
   }
 }
 
+// Asks each closed-form hook once whether it serves these parameters; SGNTK_EUNSUPPORTED means
+// it does not, and the instance is built without it. Other statuses are left to the probe.
+static void drop_unsupported_hooks(PluginDescriptor& d, const std::vector<double>& values) {
+  const double mean = 0.0, var = 1.0, a = 1.0, b = 1.0, c = 0.5;
+  double out;
+  if (d.raw.gauss_average && d.raw.gauss_average(values.data(), &mean, &var, &out, 1) == SGNTK_EUNSUPPORTED) {
+    d.raw.gauss_average = nullptr;
+    d.caps &= ~static_cast<std::uint32_t>(SGNTK_CAP_GAUSS_AVERAGE);
+  }
+  if (d.raw.gauss_expect2 && d.raw.gauss_expect2(values.data(), &a, &b, &c, &out, 1) == SGNTK_EUNSUPPORTED) {
+    d.raw.gauss_expect2 = nullptr;
+    d.caps &= ~static_cast<std::uint32_t>(SGNTK_CAP_GAUSS_EXPECT2);
+  }
+}
+
 PluginInstanceRef instantiate(const PluginDescriptor& descriptor,
                               const std::vector<std::pair<std::string, double>>& given,
                               InstantiateError& error) {
@@ -175,7 +190,9 @@ PluginInstanceRef instantiate(const PluginDescriptor& descriptor,
       return nullptr;
     }
   }
-  auto instance = std::make_shared<const PluginInstance>(descriptor, std::move(values));
+  PluginDescriptor usable = descriptor;
+  drop_unsupported_hooks(usable, values);
+  auto instance = std::make_shared<const PluginInstance>(std::move(usable), std::move(values));
   try {
     probe(*instance);
   } catch (const EvalError& e) {

@@ -204,7 +204,7 @@ auto const string_literal_def =
 
 // call = name "(" expression {"," expression} ")"
 auto const call_args_def = additive > *(',' > additive);
-auto const call_def = name >> '(' > call_args > ')';
+auto const call_def = (name >> '(') > call_args > ')';
 
 // if = "if" "(" condition "," expression "," expression ")"
 // condition = expression ("<" | "<=" | ">" | ">=") expression
@@ -218,7 +218,7 @@ auto const primary_def = number | parenthesized | if_expr | call | name;
 
 // unary = "-" unary | "d/dx" unary | power     (so -x^2 = -(x^2) and d/dx applies to a power)
 auto const negate_def = x3::char_('-') > unary;
-auto const derivative_def = x3::lexeme[x3::lit("d/dx") >> !ident_char] >> x3::attr('d') > unary;
+auto const derivative_def = (x3::lexeme[x3::lit("d/dx") >> !ident_char] >> x3::attr('d')) > unary;
 auto const unary_def = nest[negate | derivative | power];
 
 // power = primary ["^" unary]                 (right-associative)
@@ -249,8 +249,8 @@ auto const function_body_def = lambda | plugin;
 
 // activation = "activation" name lambda
 // surrogate = "surrogate" name (lambda | plugin)
-auto const activation_def = keyword("activation") >> x3::attr(std::string("activation")) > name > lambda;
-auto const surrogate_def = keyword("surrogate") >> x3::attr(std::string("surrogate")) > name > function_body;
+auto const activation_def = (keyword("activation") >> x3::attr(std::string("activation"))) > name > lambda;
+auto const surrogate_def = (keyword("surrogate") >> x3::attr(std::string("surrogate"))) > name > function_body;
 
 // layer = name "(" arguments ")"
 // network = "network" name "(" arguments ")" "{" {layer} "}"

@@ -60,7 +60,8 @@ enum {
   SGNTK_OK = 0,
   SGNTK_EINVAL = 1,      /* a parameter combination the plugin cannot use */
   SGNTK_EDOMAIN = 2,     /* an input outside the function's domain (e.g. var < 0) */
-  SGNTK_EUNSUPPORTED = 3 /* this call is not available for these parameters */
+  SGNTK_EUNSUPPORTED = 3 /* a hook is not available for these parameters: the host then
+                            treats it as absent and integrates eval instead */
 };
 
 /* What g integrates to or peaks at, for every value of the shape parameters (surrogates.md
@@ -140,7 +141,8 @@ typedef struct sgntk_surrogate_descriptor {
   int (*gauss_expect2)(const double *params, const double *a, const double *b,
                        const double *c, double *out, size_t n);
 
-  /* [main-thread, optional] Describes where g is not smooth, for these parameters. */
+  /* [main-thread, optional] Describes where g is not smooth, for these parameters. The host
+   * zero-fills *out before the call. */
   int (*shape)(const double *params, sgntk_shape *out);
 } sgntk_surrogate_descriptor;
 

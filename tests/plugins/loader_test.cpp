@@ -214,3 +214,19 @@ TEST_CASE("a plugin's eval gives the same numbers from many threads at once") {
   for (std::thread& t : threads) t.join();
   CHECK(parallel == serial);
 }
+
+TEST_CASE("a hook that answers SGNTK_EUNSUPPORTED for some parameters is dropped for those") {
+  const auto r = runtime::load_plugin_library(test::broken_plugin_file("partial_hook"));
+  REQUIRE(r.descriptors.size() == 1);
+  runtime::InstantiateError error;
+  const auto served = runtime::instantiate(r.descriptors[0], {{"height", 0.5}}, error);
+  REQUIRE(served);
+  CHECK(served->has_average());
+  CHECK(runtime::plugin_average(served) != nullptr);
+  const auto unserved = runtime::instantiate(r.descriptors[0], {{"height", 2}}, error);
+  REQUIRE(unserved);  // still usable: the compiler integrates eval instead
+  CHECK(!unserved->has_average());
+  CHECK(runtime::plugin_average(unserved) == nullptr);
+  const bool untouched = r.descriptors[0].raw.gauss_average != nullptr;  // the shared descriptor
+  CHECK(untouched);
+}

@@ -22,7 +22,8 @@ static const sgntk_param_info params[] = {
     {"height", "value inside the window", 0.5, 0.0, INFINITY, SGNTK_PARAM_LO_OPEN},
 };
 
-static int eval(const double *p, const double *x, double *out, size_t n) {
+/* unused in broken_noeval, which leaves it out of its descriptor */
+__attribute__((unused)) static int eval(const double *p, const double *x, double *out, size_t n) {
   for (size_t i = 0; i < n; ++i) out[i] = fabs(x[i]) < 1.0 ? p[0] : 0.0;
   return SGNTK_OK;
 }
