@@ -5,6 +5,7 @@
 #include "compiler/graph/print.h"
 #include "compiler/passes/emit_bytecode.h"
 #include "compiler/lower/regular_part.h"
+#include "compiler/lower/resolve_plugins.h"
 #include "compiler/passes/differentiate.h"
 #include "compiler/passes/match_gaussian.h"
 #include "compiler/passes/simplify.h"
@@ -39,8 +40,9 @@ const sema::Network* pick_network(const sema::Module& module, const std::string&
 // Plans the three expectations of one hidden layer and the functions finite networks need.
 class LayerLowering {
  public:
-  LayerLowering(const sema::Module& module, const LowerOptions& options, Diagnostics& diags)
-      : g_(*module.context), options_(options), diags_(diags) {}
+  LayerLowering(const sema::Module& module, const std::map<std::string, ResolvedSurrogate>& plugins,
+                const LowerOptions& options, Diagnostics& diags)
+      : g_(*module.context), plugins_(plugins), options_(options), diags_(diags) {}
 
   std::optional<runtime::LayerProgram> run(const sema::Layer& layer, int index) {
     runtime::LayerProgram out;
@@ -63,22 +65,11 @@ class LayerLowering {
     const graph::Expr dphi = passes::differentiate(g_, phi);
     Operand surrogate{dphi, std::nullopt};
     if (layer.surrogate) {
-      const sema::FunctionDef& s = *layer.surrogate;
-      const SourceRange swhere = s.where.file ? s.where : layer.where;
-      if (!s.is_expression()) {
-        diags_.error(swhere, fmt::format("plugin surrogate '{}' cannot be loaded: plugin support is not built in", s.name));
-        return std::nullopt;
-      }
-      const graph::Expr g = passes::simplify(g_, s.expr());
-      if (g->has_delta) {
-        diags_.error(swhere, fmt::format("surrogate '{}' = {} contains a delta: a surrogate derivative must be a "
-                                         "function",
-                                         s.name, graph::to_spec(g)));
-        return std::nullopt;
-      }
-      surrogate = Operand{g, std::nullopt};
+      auto planned = surrogate_operand(*layer.surrogate, layer);
+      if (!planned) return std::nullopt;
+      surrogate = planned->first;
+      out.surrogate = planned->second;
       out.has_surrogate = true;
-      out.surrogate = passes::emit_bytecode(g);
     }
     passes::MatchOptions match;
     match.tolerance = options_.tolerance;
@@ -99,7 +90,28 @@ class LayerLowering {
   }
 
  private:
+  // The layer's surrogate as an operand of the expectations, and as a function over arrays.
+  std::optional<std::pair<Operand, runtime::ArrayFunctionRef>> surrogate_operand(const sema::FunctionDef& s,
+                                                                                 const sema::Layer& layer) {
+    if (!s.is_expression()) {
+      const auto it = plugins_.find(s.name);
+      if (it == plugins_.end()) return std::nullopt;  // resolve_plugins reported why
+      const ResolvedSurrogate& plugin = it->second;
+      return std::make_pair(Operand{nullptr, passes::ExternalFunction{plugin.eval, plugin.e1, plugin.shape}},
+                            plugin.eval);
+    }
+    const SourceRange where = s.where.file ? s.where : layer.where;
+    const graph::Expr g = passes::simplify(g_, s.expr());
+    if (g->has_delta) {
+      diags_.error(where, fmt::format("surrogate '{}' = {} contains a delta: a surrogate derivative must be a function",
+                                      s.name, graph::to_spec(g)));
+      return std::nullopt;
+    }
+    return std::make_pair(Operand{g, std::nullopt}, runtime::ArrayFunctionRef(passes::emit_bytecode(g)));
+  }
+
   graph::GraphContext& g_;
+  const std::map<std::string, ResolvedSurrogate>& plugins_;
   const LowerOptions& options_;
   Diagnostics& diags_;
 };
@@ -116,7 +128,9 @@ std::optional<runtime::KernelProgram> lower(const sema::Module& module, const st
   program.outputs = network->readout.width;
   program.readout_sigma_w = network->readout.sigma_w;
   program.readout_sigma_b = network->readout.sigma_b;
-  LayerLowering lowering(module, options, diags);
+  const auto plugins = resolve_plugins(module, options.plugin_paths, diags);
+  if (diags.has_errors()) return std::nullopt;
+  LayerLowering lowering(module, plugins, options, diags);
   for (std::size_t i = 0; i < network->hidden.size(); ++i) {
     auto layer = lowering.run(network->hidden[i], static_cast<int>(i));
     if (!layer) return std::nullopt;

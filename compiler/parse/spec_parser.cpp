@@ -6,6 +6,7 @@
 #include <boost/spirit/home/x3.hpp>
 #include <boost/spirit/home/x3/support/utility/annotate_on_success.hpp>
 #include <functional>
+#include <limits>
 #include <map>
 #include <string>
 #include <type_traits>
@@ -292,6 +293,10 @@ SourceRange token_at(const SourceFile& file, std::size_t offset) {
 
 std::optional<ast::Spec> parse_spec(const SourceFile& file, Diagnostics& diags) {
   const std::string& text = file.text();
+  if (text.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {  // positions are ints
+    diags.error("'" + file.path() + "' is too large to parse");
+    return std::nullopt;
+  }
   Iterator first = text.begin();
   const Iterator last = text.end();
   Annotator annotator{text.begin()};

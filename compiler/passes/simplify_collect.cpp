@@ -122,7 +122,7 @@ Expr add_collect(RuleContext& rc, Expr e) {
       constant = *sum;
       continue;
     }
-    auto it = std::find_if(like.begin(), like.end(), [&](const auto& p) { return p.first == rest; });
+    auto it = std::find_if(like.begin(), like.end(), [&, rest = rest](const auto& p) { return p.first == rest; });
     if (it == like.end()) {
       like.emplace_back(rest, coef);
     } else if (auto sum = combine(it->second, coef, false)) {

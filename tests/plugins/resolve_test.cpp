@@ -2,6 +2,7 @@
 // failure is a diagnostic at the spec position that names the plugin id and file.
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <fmt/format.h>
 #include <string>
 
@@ -12,6 +13,10 @@
 using namespace sgntk;
 
 namespace {
+
+// resolve_plugins() also searches SGNTK_PLUGIN_PATH: these tests must see only the build's
+// plugins (and the folders they name), whatever the environment of the run.
+const bool hermetic = [] { return ::unsetenv("SGNTK_PLUGIN_PATH") == 0; }();
 
 // A one-line spec `surrogate NAME = plugin("ID", P = V)` and the module the front end would
 // build from it (positions included), so that diagnostics render with line and caret.
@@ -50,6 +55,7 @@ bool has(const std::string& text, const std::string& part) {
 }  // namespace
 
 TEST_CASE("a resolved plugin surrogate carries eval, its hooks, its shape and its text") {
+  REQUIRE(hermetic);
   OneSurrogate spec("g", "gaussian", "sigma", 0.25);
   Diagnostics diags;
   const auto resolved = lower::resolve_plugins(spec.module, {}, diags);

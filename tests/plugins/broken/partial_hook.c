@@ -16,7 +16,11 @@ static int eval(const double *p, const double *x, double *out, size_t n) {
 static int gauss_average(const double *p, const double *mean, const double *var, double *out, size_t n) {
   if (p[0] > 1.0) return SGNTK_EUNSUPPORTED;
   for (size_t i = 0; i < n; ++i) {
-    if (!(var[i] > 0)) return SGNTK_EDOMAIN;
+    if (!(var[i] >= 0)) return SGNTK_EDOMAIN;
+    if (var[i] == 0) {
+      eval(p, &mean[i], &out[i], 1);
+      continue;
+    }
     const double s = sqrt(2.0 * var[i]);
     out[i] = p[0] * 0.5 * (erf((1.0 - mean[i]) / s) - erf((-1.0 - mean[i]) / s));
   }
