@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "run_process.h"
+#include "tests/support/run_process.h"
 
 namespace fs = std::filesystem;
 using sgntk::test::run_process;

@@ -1,0 +1,134 @@
+// `sgntk kernel` as a user runs it: the paper's kernel rows (Figures 1 and 2), csv and npy, and
+// every kind of bad data: a diagnostic, exit code 1 and no output file.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <cstdlib>
+#include <fstream>
+#include <unistd.h>
+
+#include "runtime/matrix_io.h"
+#include "tests/support/run_process.h"
+
+using sgntk::test::run_process;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string source_dir = SGNTK_SOURCE_DIR;
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    path = fs::temp_directory_path() / ("sgntk_kernel_cli_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    fs::create_directories(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  std::string file(const std::string& name, const std::string& text = "") const {
+    const fs::path p = path / name;
+    if (!text.empty()) std::ofstream(p) << text;
+    return p.string();
+  }
+  static inline int counter = 0;
+};
+
+sgntk::test::ProcessResult kernel(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{SGNTK_EXE, "kernel"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_process(argv, source_dir);
+}
+
+// Kernel outputs may hold +inf (read_matrix rejects it as input data), so rows are read here.
+std::vector<double> read_csv_row(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  std::vector<double> values;
+  const char* p = line.c_str();
+  while (*p) {
+    char* end = nullptr;
+    values.push_back(std::strtod(p, &end));
+    if (end == p) break;
+    p = *end == ',' ? end + 1 : end;
+  }
+  return values;
+}
+
+const std::string grid = "specs/data/circle_grid.csv";
+const std::string mid = "specs/data/x_mid.csv";
+
+}  // namespace
+
+TEST_CASE("the kernel rows of Figures 1 and 2 are finite except the naive NTK's diagonal at m = inf") {
+  TempDir dir;
+  for (const std::string m : {"2", "5", "20", "inf"}) {
+    for (const auto& [spec, kind] : std::vector<std::pair<std::string, std::string>>{
+             {"specs/paper/erf_ntk.sgntk", "ntk"}, {"specs/paper/erf_ntk.sgntk", "nngp"}, {"specs/paper/erf_sgntk.sgntk", "sgntk"}}) {
+      CAPTURE(m);
+      CAPTURE(kind);
+      const std::string out = dir.file("row_" + kind + "_" + m + ".csv");
+      const auto r = kernel({spec, "--kind", kind, "--set", "m=" + m, "--x1", mid, "--x2", grid, "--out", out, "--quiet"});
+      CHECK(r.exit_code == 0);
+      const std::vector<double> row = read_csv_row(out);
+      REQUIRE(row.size() == 100);
+      for (std::size_t j = 0; j < 100; ++j) {
+        CAPTURE(j);
+        CHECK(!std::isnan(row[j]));
+        const bool diagonal = j == 50;  // grid point 50 is x_mid = (0, 1)
+        if (m == "inf" && kind == "ntk" && diagonal) CHECK(row[j] == INFINITY);
+        else CHECK(std::isfinite(row[j]));
+      }
+      if (m == "inf" && kind == "ntk") CHECK(r.err.find("warning: the NTK of layer 1 is +inf on the diagonal") != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("csv and npy outputs hold the same kernel") {
+  TempDir dir;
+  const std::string csv = dir.file("k.csv"), npy = dir.file("k.npy");
+  for (const std::string& out : {csv, npy})
+    REQUIRE(kernel({"specs/paper/sign_sgl.sgntk", "--kind", "sgntk", "--x1", grid, "--out", out, "--quiet"}).exit_code == 0);
+  const auto a = sgntk::runtime::read_matrix(csv), b = sgntk::runtime::read_matrix(npy);
+  REQUIRE(a.rows() == 100);
+  CHECK((a.array() == b.array()).all());  // csv is written with round-trip precision
+}
+
+TEST_CASE("bad data gets a diagnostic, exit code 1 and no output file") {
+  TempDir dir;
+  const std::string out = dir.file("k.csv");
+  struct Case {
+    std::string name, x1_text, expect;
+  };
+  const std::vector<Case> cases{
+      {"ragged.csv", "0,1\n1,0,2\n", "ragged.csv:2"},
+      {"wrong_dim.csv", "0,1,2\n1,0,2\n", "dimension 3"},
+      {"nan.csv", "0,1\nnan,0\n", "nan.csv:2"},
+      {"empty.csv", "# only a comment\n", "empty"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.name);
+    const std::string x1 = dir.file(c.name, c.x1_text);
+    const auto r = kernel({"specs/paper/sign_sgl.sgntk", "--kind", "nngp", "--x1", x1, "--out", out});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("error") != std::string::npos);
+    CHECK(r.err.find(c.expect) != std::string::npos);
+    CHECK(!fs::exists(out));
+  }
+  const auto missing = kernel({"specs/paper/sign_sgl.sgntk", "--kind", "nngp", "--x1", dir.file("absent.csv"), "--out", out});
+  CHECK(missing.exit_code == 1);
+  CHECK(!fs::exists(out));
+  const auto unwritable = kernel({"specs/paper/sign_sgl.sgntk", "--kind", "nngp", "--x1", grid, "--out",
+                                  (dir.path / "no_such_dir" / "k.csv").string()});
+  CHECK(unwritable.exit_code == 1);
+  CHECK(unwritable.err.find("error") != std::string::npos);
+}
+
+TEST_CASE("usage errors exit 2, spec errors exit 1, --help exits 0") {
+  TempDir dir;
+  CHECK(kernel({"--help"}).exit_code == 0);
+  CHECK(kernel({"specs/paper/sign_sgl.sgntk", "--kind", "bogus", "--x1", grid, "--out", dir.file("k.csv")}).exit_code == 2);
+  CHECK(kernel({"specs/paper/sign_sgl.sgntk", "--kind", "nngp", "--x1", grid, "--out", dir.file("k.txt")}).exit_code == 2);
+  const auto r = kernel({"specs/paper/sign_sgl.sgntk", "--kind", "nngp", "--set", "q=1", "--x1", grid, "--out", dir.file("k.csv")});
+  CHECK(r.exit_code == 1);
+  CHECK(!fs::exists(dir.path / "k.csv"));
+}
