@@ -4,6 +4,7 @@
 // is the network `sgntk train` trains with the same seed.
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -35,6 +36,12 @@ int run_empirical(const EmpiricalArgs& args) {
   if (args.train && (args.x.empty() || args.y.empty())) {
     std::cerr << "sgntk: error: --train needs --x and --y\n";
     return exit_usage;
+  }
+  // Fail before the (possibly long) computation when the output cannot be placed.
+  const std::filesystem::path parent = std::filesystem::path(args.out).parent_path();
+  if (std::error_code ec; !parent.empty() && !std::filesystem::is_directory(parent, ec)) {
+    std::cerr << fmt::format("sgntk: error: {}: cannot write: '{}' is not a directory\n", args.out, parent.string());
+    return exit_input_error;
   }
   Diagnostics diags;
   auto spec = load_spec(args.spec, args.sets, diags);

@@ -37,6 +37,49 @@ struct TrainArgs {
 
 std::vector<double> as_doubles(const std::vector<long>& v) { return {v.begin(), v.end()}; }
 
+// The output directory, made ready before training (a run of hours must not fail at the end on
+// a bad --out) and cleaned up when the run fails: the files this run wrote and the directories
+// it created are removed, so a failed run leaves nothing behind.
+class OutputDirectory {
+ public:
+  explicit OutputDirectory(const std::string& path) : path_(path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (fs::exists(path_, ec)) {
+      if (!fs::is_directory(path_, ec))
+        throw runtime::DataError(fmt::format("{}: --out exists and is not a directory", path));
+      return;
+    }
+    // Remember the outermost missing ancestor: removing it removes all that we create.
+    for (fs::path p = fs::absolute(path_, ec); !p.empty() && !fs::exists(p, ec); p = p.parent_path()) {
+      created_ = p;
+      if (p == p.parent_path()) break;
+    }
+    fs::create_directories(path_, ec);
+    if (ec) {
+      created_.clear();
+      throw runtime::DataError(fmt::format("{}: cannot create the output directory: {}", path, ec.message()));
+    }
+  }
+  ~OutputDirectory() {
+    if (committed_) return;
+    std::error_code ec;
+    for (const auto& file : written_) std::filesystem::remove(file, ec);
+    if (!created_.empty()) std::filesystem::remove_all(created_, ec);
+  }
+  void write(const std::string& name, const double* data, const std::vector<long>& shape) {
+    const std::string file = (path_ / name).string();
+    runtime::write_npy(file, data, shape);
+    written_.push_back(file);
+  }
+  void commit() { committed_ = true; }
+
+ private:
+  std::filesystem::path path_, created_;
+  std::vector<std::string> written_;
+  bool committed_ = false;
+};
+
 int run_train(const TrainArgs& args) {
   Diagnostics diags;
   auto spec = load_spec(args.spec, args.sets, diags);
@@ -51,7 +94,11 @@ int run_train(const TrainArgs& args) {
     runtime::EnsembleTraining job;
     job.x = runtime::read_matrix(args.x);
     job.y = runtime::read_matrix(args.y);
-    if (!args.eval.empty()) job.eval = runtime::read_matrix(args.eval);
+    runtime::check_data(*program, job.x, &job.y, fmt::format("--x '{}'", args.x).c_str());
+    if (!args.eval.empty()) {
+      job.eval = runtime::read_matrix(args.eval);
+      runtime::check_data(*program, job.eval, nullptr, fmt::format("--eval '{}'", args.eval).c_str());
+    }
     job.settings.learning_rate = args.lr;
     job.settings.steps = args.steps;
     job.settings.backprop = args.backprop == "true" ? runtime::Backprop::true_derivative : runtime::Backprop::surrogate;
@@ -62,6 +109,7 @@ int run_train(const TrainArgs& args) {
     job.threads = args.threads;
     job.precision = args.precision == "f32" ? runtime::Precision::f32 : runtime::Precision::f64;
 
+    OutputDirectory out(args.out);
     // Workers report finished network-steps; whichever thread gets the lock redraws the bar.
     Progress progress(fmt::format("training {} networks", args.ensemble), args.quiet);
     std::atomic<long> done{0};
@@ -74,17 +122,11 @@ int run_train(const TrainArgs& args) {
       };
     const runtime::EnsembleResult result = runtime::train_ensemble(*program, job);
 
-    std::error_code ec;
-    std::filesystem::create_directories(args.out, ec);
-    if (ec) throw runtime::DataError(fmt::format("{}: cannot create the output directory: {}", args.out, ec.message()));
-    const std::filesystem::path dir(args.out);
-    runtime::write_npy((dir / "outputs.npy").string(), result.outputs.data(), result.outputs_shape);
-    runtime::write_npy((dir / "save_steps.npy").string(), as_doubles(job.save_at).data(),
-                       {static_cast<long>(job.save_at.size())});
-    runtime::write_npy((dir / "loss.npy").string(), result.loss.data(),
-                       {args.ensemble, static_cast<long>(result.loss_steps.size())});
-    runtime::write_npy((dir / "loss_steps.npy").string(), as_doubles(result.loss_steps).data(),
-                       {static_cast<long>(result.loss_steps.size())});
+    out.write("outputs.npy", result.outputs.data(), result.outputs_shape);
+    out.write("save_steps.npy", as_doubles(job.save_at).data(), {static_cast<long>(job.save_at.size())});
+    out.write("loss.npy", result.loss.data(), {args.ensemble, static_cast<long>(result.loss_steps.size())});
+    out.write("loss_steps.npy", as_doubles(result.loss_steps).data(), {static_cast<long>(result.loss_steps.size())});
+    out.commit();
   } catch (const runtime::DataError& e) {
     std::cerr << "sgntk: error: " << e.what() << "\n";
     return exit_input_error;

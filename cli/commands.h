@@ -14,5 +14,6 @@ RunFunction register_kernel(CLI::App& app);
 RunFunction register_plugins(CLI::App& app);
 RunFunction register_train(CLI::App& app);
 RunFunction register_empirical(CLI::App& app);
+RunFunction register_predict(CLI::App& app);
 
 }  // namespace sgntk::cli

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
       register_plugins(app),
       register_train(app),
       register_empirical(app),
+      register_predict(app),
   };
 
   try {

@@ -50,10 +50,18 @@ std::vector<double> empirical_kernels(const KernelProgram& program, const Empiri
   check_data(program, job.x1, nullptr, "--x1");
   check_data(program, x2, nullptr, "--x2");
   if (job.ensemble < 1) throw DataError(fmt::format("the ensemble needs >= 1 network, not {}", job.ensemble));
-  check_backprop(program, Backprop::true_derivative);
+  // Both kernels need the true Jacobian J(x1), which a jump activation does not have.
+  try {
+    check_backprop(program, Backprop::true_derivative);
+  } catch (const EvalError& e) {
+    throw EvalError(fmt::format("{}; the empirical {} J(x1) . {}(x2)^T cannot be measured by back-propagation "
+                                "(the analytic kernel is `sgntk kernel`; a steep erf(m x) approximates the jump)",
+                                e.what(), job.kind == EmpiricalKind::ntk ? "NTK" : "SG-NTK",
+                                job.kind == EmpiricalKind::ntk ? "J" : "J~"));
+  }
   if (job.kind == EmpiricalKind::sgntk) check_backprop(program, Backprop::surrogate);
   if (job.train) {
-    check_data(program, job.train->x, &job.train->y, "the training inputs");
+    check_data(program, job.train->x, &job.train->y, "the training input matrix");
     check_backprop(program, job.train->settings.backprop);
   }
   const long n1 = job.x1.rows(), n2 = x2.rows();

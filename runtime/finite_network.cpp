@@ -12,10 +12,19 @@ namespace sgntk::runtime {
 
 namespace {
 
+// phi' of the layer as a function, or null when phi' contains a delta. The lowering emits the
+// almost-everywhere part of phi' (for sign: 0), which would make gradient descent train the
+// readout alone and the "true" Jacobian miss every hidden layer, silently. phi' has a delta part
+// exactly when E[phi'(u) phi'(v)] is +inf on the diagonal (E[delta(u) delta(v)] diverges at
+// c^2 = ab, and a regular phi' has a finite second moment), so that flag decides.
+const ArrayFunction* derivative_function(const LayerProgram& layer) {
+  return layer.ntk.infinite_on_diagonal ? nullptr : layer.derivative.get();
+}
+
 // The function back-propagation multiplies by in hidden layer `layer`, or null.
 const ArrayFunction* backprop_function(const LayerProgram& layer, Backprop mode) {
   if (mode == Backprop::surrogate && layer.has_surrogate) return layer.surrogate.get();
-  return layer.derivative.get();
+  return derivative_function(layer);
 }
 
 // out = f(in) elementwise with one ArrayFunction call over the whole matrix. The float path
@@ -41,12 +50,13 @@ void check_backprop(const KernelProgram& program, Backprop mode) {
   for (const LayerProgram& layer : program.hidden) {
     if (backprop_function(layer, mode)) continue;
     const std::string act = layer.activation ? "'" + layer.activation->text() + "'" : "its activation";
+    const std::string delta =
+        "the derivative of " + act + " contains a delta (a jump's derivative is a distribution, not a function)";
     if (mode == Backprop::true_derivative)
-      throw EvalError("layer '" + layer.name + "': the derivative of " + act +
-                      " is not a function (a jump's derivative is a delta distribution), so gradient "
-                      "descent and the true Jacobian are undefined; use a surrogate gradient instead");
-    throw EvalError("layer '" + layer.name + "' has neither a surrogate nor a pointwise derivative of " +
-                    act + " to back-propagate with");
+      throw EvalError("layer '" + layer.name + "': " + delta +
+                      ", so the true Jacobian and gradient descent do not exist");
+    throw EvalError("layer '" + layer.name + "' has no surrogate and " + delta +
+                    ", so there is nothing to back-propagate with; give the layer a surrogate");
   }
   for (const LayerProgram& layer : program.hidden)
     if (!layer.activation) throw EvalError("layer '" + layer.name + "' has no activation function");

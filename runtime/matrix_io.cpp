@@ -3,9 +3,11 @@
 // that is renamed into place only when complete.
 #include "runtime/matrix_io.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <bit>
 #include <cerrno>
 #include <charconv>
@@ -209,12 +211,25 @@ std::string npy_bytes(const double* data, const std::vector<long>& shape) {
   return out;
 }
 
-// Writes `bytes` to a temporary file beside `path` and renames it into place.
-void write_atomically(const std::string& path, const std::string& bytes) {
+// Creates a fresh temporary file beside `path` and returns its descriptor (or -1, errno set).
+// Not mkstemp: that creates mode 0600, and the renamed output would not be readable by the
+// group; open(O_EXCL, 0666) lets the umask decide, as for any other file the user writes.
+int create_temporary(const std::string& path, std::string& temp) {
+  static std::atomic<unsigned> counter{0};
   const std::filesystem::path target(path);
   const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
-  std::string temp = (dir / fmt::format(".{}.tmp.XXXXXX", target.filename().string())).string();
-  const int fd = ::mkstemp(temp.data());
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    temp = (dir / fmt::format(".{}.tmp.{}.{}", target.filename().string(), ::getpid(), counter++)).string();
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd >= 0 || errno != EEXIST) return fd;
+  }
+  return -1;
+}
+
+// Writes `bytes` to a temporary file beside `path` and renames it into place.
+void write_atomically(const std::string& path, const std::string& bytes) {
+  std::string temp;
+  const int fd = create_temporary(path, temp);
   if (fd < 0) throw DataError(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
   const char* p = bytes.data();
   std::size_t left = bytes.size();

@@ -90,8 +90,8 @@ void check_data(const KernelProgram& program, const RowMatrix& x, const RowMatri
 namespace {
 
 void check_job(const KernelProgram& program, const EnsembleTraining& job) {
-  check_data(program, job.x, &job.y, "the training inputs");
-  if (job.eval.size() > 0) check_data(program, job.eval, nullptr, "the evaluation inputs");
+  check_data(program, job.x, &job.y, "the training input matrix");
+  if (job.eval.size() > 0) check_data(program, job.eval, nullptr, "the evaluation input matrix");
   const TrainSettings& s = job.settings;
   if (!(std::isfinite(s.learning_rate) && s.learning_rate > 0))
     throw DataError(fmt::format("the learning rate must be positive, not {}", s.learning_rate));
@@ -104,7 +104,13 @@ void check_job(const KernelProgram& program, const EnsembleTraining& job) {
       throw DataError(fmt::format("save step {} is outside [0, {}] (the number of steps)", t, s.steps));
     if (i > 0 && t <= job.save_at[i - 1]) throw DataError("the save steps must be strictly increasing");
   }
-  check_backprop(program, s.backprop);
+  try {
+    check_backprop(program, s.backprop);
+  } catch (const EvalError& e) {
+    if (s.backprop != Backprop::true_derivative) throw;
+    throw EvalError(std::string(e.what()) + "; train with surrogate gradients instead (--backprop surrogate, "
+                    "with a surrogate on every layer whose activation jumps)");
+  }
 }
 
 template <class Scalar>

@@ -7,6 +7,7 @@
 #pragma once
 #include <boost/spirit/home/x3/support/ast/position_tagged.hpp>
 #include <boost/spirit/home/x3/support/ast/variant.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -123,9 +124,59 @@ struct Network : x3::position_tagged {
   std::vector<Layer> layers;
 };
 
-// Top-level statements. Later statement kinds (data, task) are added here and in the grammar's
-// `statement` rule.
-struct Statement : x3::variant<Param, Function, Network> {
+// ---- experiments: data, targets, tasks -----------------------------------------------------
+// A value of an invocation argument: a string, an expression (numbers, params, names of data,
+// networks and tasks) or a list `[v, ...]`.
+struct ValueList;
+struct Value : x3::variant<StringLiteral, Expr, x3::forward_ast<ValueList>> {
+  using base_type::base_type;
+  using base_type::operator=;
+};
+
+struct ValueList : x3::position_tagged {
+  std::vector<Value> items;
+};
+
+// One argument of an invocation: positional (`grid`), named (`every = 7`) or a sweep
+// (`sweep m = [2, 5]`).
+struct Item : x3::position_tagged {
+  bool sweep = false;
+  std::optional<Name> key;
+  Value value;
+};
+
+// `circle(n = 100)`, `select(grid, every = 7)`, `train(network = net, ...)`.
+struct Invocation : x3::position_tagged {
+  Name callee;
+  std::vector<Item> items;
+};
+
+// `data NAME = invocation`
+struct Data : x3::position_tagged {
+  Name name;
+  Invocation source;
+};
+
+// `target NAME = expression` in the coordinates x0, x1, ...
+struct Target : x3::position_tagged {
+  Name name;
+  Expr body;
+};
+
+// `task NAME = invocation`
+struct Task : x3::position_tagged {
+  Name name;
+  Invocation call;
+};
+
+// `quick TASK(items)`: argument overrides used under `sgntk run --quick`.
+struct Quick : x3::position_tagged {
+  Name task;
+  std::vector<Item> items;
+};
+
+// Top-level statements.
+struct Statement : x3::variant<Param, Function, Network, Data, Target, Task, Quick> {
   using base_type::base_type;
   using base_type::operator=;
 };

@@ -47,6 +47,40 @@ class Dumper {
       args(layer.args, depth + 2);
     }
   }
+  void statement(const ast::Data& d, int depth) {
+    line(depth, d, "data " + d.name.name);
+    invocation(d.source, depth + 1);
+  }
+  void statement(const ast::Target& t, int depth) {
+    line(depth, t, "target " + t.name.name);
+    expr(t.body, depth + 1);
+  }
+  void statement(const ast::Task& t, int depth) {
+    line(depth, t, "task " + t.name.name);
+    invocation(t.call, depth + 1);
+  }
+  void statement(const ast::Quick& q, int depth) {
+    line(depth, q, "quick " + q.task.name);
+    items(q.items, depth + 1);
+  }
+  void invocation(const ast::Invocation& call, int depth) {
+    line(depth, call, "invoke " + call.callee.name);
+    items(call.items, depth + 1);
+  }
+  void items(const std::vector<ast::Item>& list, int depth) {
+    for (const ast::Item& i : list) {
+      const std::string label = i.key ? "arg " + i.key->name : "positional";
+      line(depth, i, i.sweep ? "sweep " + label : label);
+      value(i.value, depth + 1);
+    }
+  }
+  void value(const ast::Value& v, int depth) {
+    if (const auto* s = boost::get<ast::StringLiteral>(&v)) return line(depth, *s, "string \"" + s->value + "\"");
+    if (const auto* e = boost::get<ast::Expr>(&v)) return expr(*e, depth);
+    const ast::ValueList& list = boost::get<x3::forward_ast<ast::ValueList>>(v).get();
+    line(depth, list, "list");
+    for (const ast::Value& item : list.items) value(item, depth + 1);
+  }
   void args(const std::vector<ast::Arg>& list, int depth) {
     for (const ast::Arg& a : list) {
       line(depth, a, "arg " + a.name.name);

@@ -106,6 +106,16 @@ struct surrogate_class : x3::annotate_on_success {};
 struct layer_class : x3::annotate_on_success {};
 struct layers_end_class;
 struct network_class : x3::annotate_on_success {};
+struct list_class;
+struct list_items_class;
+struct value_class;
+struct item_class : x3::annotate_on_success {};
+struct items_class;
+struct invocation_class : x3::annotate_on_success {};
+struct data_class : x3::annotate_on_success {};
+struct target_class : x3::annotate_on_success {};
+struct task_class : x3::annotate_on_success {};
+struct quick_class : x3::annotate_on_success {};
 struct statement_class;
 struct end_class;
 
@@ -119,7 +129,10 @@ const std::map<std::string, std::string>& id_map() {
       {"comparison_op", "comparison ('<', '<=', '>' or '>=')"},
       {"function_body", "'(' or '= plugin(...)'"},
       {"layers_end", "layer or '}'"},
-      {"end", "'param', 'activation', 'surrogate' or 'network'"},
+      {"value", "value (number, string, name or list)"},
+      {"list", "list"},
+      {"invocation", "invocation such as 'circle(n = 100)'"},
+      {"end", "'param', 'activation', 'surrogate', 'network', 'data', 'target', 'task' or 'quick'"},
   };
   return map;
 }
@@ -158,6 +171,16 @@ x3::rule<surrogate_class, ast::Function> const surrogate = "surrogate";
 x3::rule<layer_class, ast::Layer> const layer = "layer";
 x3::rule<layers_end_class> const layers_end = "layers_end";
 x3::rule<network_class, ast::Network> const network = "network";
+x3::rule<list_class, ast::ValueList> const value_list = "list";
+x3::rule<list_items_class, std::vector<ast::Value>> const list_items = "list";
+x3::rule<value_class, ast::Value> const value = "value";
+x3::rule<item_class, ast::Item> const item = "argument";
+x3::rule<items_class, std::vector<ast::Item>> const items = "items";
+x3::rule<invocation_class, ast::Invocation> const invocation = "invocation";
+x3::rule<data_class, ast::Data> const data = "data";
+x3::rule<target_class, ast::Target> const target = "target";
+x3::rule<task_class, ast::Task> const task = "task";
+x3::rule<quick_class, ast::Quick> const quick = "quick";
 x3::rule<statement_class, ast::Statement> const statement = "statement";
 x3::rule<end_class> const end = "end";
 
@@ -260,15 +283,45 @@ auto const layers_end_def = x3::lit('}');
 auto const network_def =
     keyword("network") > name > '(' > arg_list > ')' > '{' > *layer > layers_end;
 
+// value = string | list | expression
+// list = "[" [value {"," value}] "]"
+auto const value_def = string_literal | value_list | additive;
+auto const list_items_def = '[' > -(value > *(',' > value)) > ']';
+// A one-member struct does not adapt reliably in X3: the action fills and tags the list.
+auto const set_list = [](auto& ctx) {
+  auto& node = x3::_val(ctx);
+  node.items = std::move(x3::_attr(ctx));
+  x3::get<x3::error_handler_tag>(ctx).get().tag(node, x3::_where(ctx).begin(), x3::_where(ctx).end());
+};
+auto const value_list_def = list_items[set_list];
+
+// item = ["sweep"] [name "="] value             (positional, named or swept argument)
+// items = [item {"," item}]
+auto const item_def = x3::matches[keyword("sweep")] >> -(name >> '=') >> value;
+auto const items_def = -(item > *(',' > item));
+
+// invocation = name "(" items ")"
+auto const invocation_def = name > '(' > items > ')';
+
+// data = "data" name "=" invocation
+// target = "target" name "=" expression          (an expression in x0, x1, ...)
+// task = "task" name "=" invocation
+// quick = "quick" name "(" items ")"            (overrides of a task's arguments under --quick)
+auto const data_def = keyword("data") > name > '=' > invocation;
+auto const target_def = keyword("target") > name > '=' > additive;
+auto const task_def = keyword("task") > name > '=' > invocation;
+auto const quick_def = keyword("quick") > name > '(' > items > ')';
+
 // spec = {statement} end-of-input
-// statement = param | activation | surrogate | network
-auto const statement_def = param | activation | surrogate | network;
+// statement = param | activation | surrogate | network | data | target | task | quick
+auto const statement_def = param | activation | surrogate | network | data | target | task | quick;
 auto const end_def = x3::eoi;
 
 BOOST_SPIRIT_DEFINE(number, name, string_literal, call_args, arg_list, call, if_expr, condition, comparison_op, negate,
                     derivative, unary, primary, parenthesized, power, multiplicative, additive,
                     add_operation, mul_operation, pow_operation, arg, param, lambda, plugin,
-                    function_body, activation, surrogate, layer, layers_end, network, statement, end)
+                    function_body, activation, surrogate, layer, layers_end, network, value_list, list_items, value, item,
+                    items, invocation, data, target, task, quick, statement, end)
 
 auto const spec = *statement > end;
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <set>
 
+#include "compiler/sema/build_experiment.h"
 #include "compiler/sema/build_network.h"
 #include "compiler/sema/symbols.h"
 
@@ -63,6 +64,8 @@ std::optional<Module> build_graph(const ast::Spec& spec, const SourceFile& file,
     }
     if (auto network = build_network(*n, symbols)) module.networks.push_back(std::move(*network));
   }
+  build_experiment(statements_of<ast::Data>(spec), statements_of<ast::Target>(spec), statements_of<ast::Task>(spec),
+                   statements_of<ast::Quick>(spec), symbols, module);
   if (diags.error_count() != errors_before) return std::nullopt;
   return module;
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "compiler/graph/context.h"
+#include "compiler/sema/experiment.h"
 #include "compiler/source/diagnostics.h"
 
 namespace sgntk::sema {
@@ -58,9 +59,27 @@ struct Module {
   std::vector<FunctionDef> activations;          // user-defined, in spec order
   std::vector<FunctionDef> surrogates;           // user-defined, in spec order
   std::vector<Network> networks;                 // in spec order
+  std::vector<DataDecl> data;                    // experiments (experiment.h), in spec order
+  std::vector<TargetDecl> targets;
+  std::vector<TaskDecl> tasks;
   const Network* find_network(const std::string& name) const {
     for (const Network& n : networks)
       if (n.name == name) return &n;
+    return nullptr;
+  }
+  const DataDecl* find_data(const std::string& name) const {
+    for (const DataDecl& d : data)
+      if (d.name == name) return &d;
+    return nullptr;
+  }
+  const TargetDecl* find_target(const std::string& name) const {
+    for (const TargetDecl& t : targets)
+      if (t.name == name) return &t;
+    return nullptr;
+  }
+  const TaskDecl* find_task(const std::string& name) const {
+    for (const TaskDecl& t : tasks)
+      if (t.name == name) return &t;
     return nullptr;
   }
 };
