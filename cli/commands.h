@@ -15,5 +15,6 @@ RunFunction register_plugins(CLI::App& app);
 RunFunction register_train(CLI::App& app);
 RunFunction register_empirical(CLI::App& app);
 RunFunction register_predict(CLI::App& app);
+RunFunction register_run(CLI::App& app);
 
 }  // namespace sgntk::cli

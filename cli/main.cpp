@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
       register_train(app),
       register_empirical(app),
       register_predict(app),
+      register_run(app),
   };
 
   try {

@@ -297,7 +297,9 @@ auto const value_list_def = list_items[set_list];
 
 // item = ["sweep"] [name "="] value             (positional, named or swept argument)
 // items = [item {"," item}]
-auto const item_def = x3::matches[keyword("sweep")] >> -(name >> '=') >> value;
+// The lookahead keeps a positional name from landing in the key: X3 does not reset an optional
+// attribute when its sequence fails half way.
+auto const item_def = x3::matches[keyword("sweep")] >> -(&(name >> '=') >> name >> '=') >> value;
 auto const items_def = -(item > *(',' > item));
 
 // invocation = name "(" items ")"

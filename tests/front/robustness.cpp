@@ -53,8 +53,8 @@ TEST_CASE("exponential growth through nested calls stops at a graph limit") {
 
 TEST_CASE("junk, NUL bytes and truncated files are syntax errors") {
   CHECK(first_error(std::string("param m = 2\n\x01\xff\xfe\0junk", 20)) ==
-        "expected 'param', 'activation', 'surrogate' or 'network'");
-  CHECK(first_error(std::string("param m = 2\0", 12)) == "expected 'param', 'activation', 'surrogate' or 'network'");
+        "expected 'param', 'activation', 'surrogate', 'network', 'data', 'target', 'task' or 'quick'");
+  CHECK(first_error(std::string("param m = 2\0", 12)) == "expected 'param', 'activation', 'surrogate', 'network', 'data', 'target', 'task' or 'quick'");
   CHECK(first_error("network net(input = 2) {\n  dense(width = 8, act = relu") ==
         "expected ')' at the end of the file");
   CHECK(first_error("activation") == "expected name at the end of the file");
@@ -82,7 +82,7 @@ TEST_CASE("CRLF line endings and tabs are whitespace") {
 }
 
 TEST_CASE("keywords need a word boundary") {
-  CHECK(first_error("paramm = 2\n") == "expected 'param', 'activation', 'surrogate' or 'network'");
+  CHECK(first_error("paramm = 2\n") == "expected 'param', 'activation', 'surrogate', 'network', 'data', 'target', 'task' or 'quick'");
   auto l = test::load("param param_x = 2\nactivation iffy(x) = x\n");  // prefixes of keywords are names
   CHECK_MESSAGE(l->spec != nullptr, l->errors());
 }

@@ -2,6 +2,7 @@
 // names the file (and the line, for csv).
 #include <doctest/doctest.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <cmath>
 #include <filesystem>
@@ -192,4 +193,18 @@ TEST_CASE("an unwritable path raises a data error and leaves no file behind") {
   write_matrix(dir.file("keep.csv"), m);
   CHECK_THROWS_AS(write_matrix(dir.file("keep.csv/child.csv"), m), DataError);
   CHECK(read_matrix(dir.file("keep.csv")) == m);
+}
+
+TEST_CASE("written files get the permissions the umask gives, not a temporary file's 0600") {
+  TempDir dir;
+  const mode_t old = ::umask(022);
+  write_matrix(dir.file("m.csv"), awkward_values());
+  write_npy(dir.file("a.npy"), awkward_values().data(), {12});
+  ::umask(old);
+  for (const char* name : {"m.csv", "a.npy"}) {
+    CAPTURE(name);
+    const fs::perms p = fs::status(dir.file(name)).permissions();
+    CHECK((p & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                                   fs::perms::others_read));
+  }
 }

@@ -1,0 +1,29 @@
+// The data sets and targets of a spec, made on first use and kept: circle, lattice and Gaussian
+// points, csv/npy files, row selections, and target expressions evaluated on a data set.
+#pragma once
+#include <map>
+#include <string>
+
+#include "compiler/sema/module.h"
+#include "runtime/matrix_io.h"
+
+namespace sgntk::experiment {
+
+class DataSets {
+ public:
+  explicit DataSets(const sema::Module& module) : module_(module) {}
+
+  // The points of data set `name` (one per row). Throws runtime::DataError (unreadable file,
+  // index out of range).
+  const runtime::RowMatrix& points(const std::string& name);
+
+  // `name` is a data set (returned as is) or a target (evaluated at every row of x, one column).
+  runtime::RowMatrix values(const std::string& name, const runtime::RowMatrix& x);
+
+ private:
+  runtime::RowMatrix make(const sema::DataDecl& d);
+  const sema::Module& module_;
+  std::map<std::string, runtime::RowMatrix> cache_;
+};
+
+}  // namespace sgntk::experiment

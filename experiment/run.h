@@ -1,0 +1,45 @@
+// `sgntk run SPEC`: runs every task of a spec in order and writes, under OUT,
+//   OUT/data/<data>.npy           every data set
+//   OUT/<task>/[<sweep point>/]   each task's npy results (a sweep point is a folder "m_2-n_500")
+//   OUT/<task>.png                each plot task's figure
+//   OUT/manifest.json             last: spec hash, params, seeds, versions, timings, file list
+// A task writes into OUT/.<task>.partial and is renamed into place when it has finished, so an
+// interrupted or failed run leaves no half-written result; the manifest of an earlier run is
+// removed first, so a manifest always describes the results beside it.
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "compiler/source/diagnostics.h"
+
+namespace sgntk::experiment {
+
+// Progress of the run, for the CLI's display. Called from the calling thread only.
+struct Reporter {
+  std::function<void(const std::string& label)> begin;   // a step starts ("train sgl [n=500]")
+  std::function<void(double fraction)> progress;         // 0..1 within the step
+  std::function<void(const std::string& text)> warning;  // one sentence
+};
+
+struct RunOptions {
+  std::string spec;                     // path of the spec
+  std::vector<std::string> sets;        // --set NAME=VALUE, applied to every sweep point
+  std::string out;                      // output folder; empty: out/<spec file stem>
+  bool quick = false;                   // apply the spec's `quick` overrides
+  int threads = 0;                      // 0: all cores
+  std::vector<std::string> plugin_paths;
+  std::vector<std::string> only;        // run only these tasks (and nothing else); empty: all
+  std::string python = "/usr/bin/python3";
+  std::string scripts_dir;              // where plot_figure.py is; empty: beside the executable
+};
+
+enum class RunStatus { ok, input_error, interrupted };
+
+// Diagnostics of the spec and one-line errors of data, evaluation or plotting go to diags.
+RunStatus run_experiment(const RunOptions& options, const Reporter& reporter, Diagnostics& diags);
+
+// The output folder run_experiment() uses for `options`.
+std::string output_folder(const RunOptions& options);
+
+}  // namespace sgntk::experiment

@@ -1,0 +1,71 @@
+// The plot task (matplotlib, through scripts/plot_figure.py) and the result writers.
+#include <fmt/format.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "experiment/interrupt.h"
+#include "experiment/tasks.h"
+#include "runtime/errors.h"
+
+extern char** environ;
+
+namespace sgntk::experiment {
+
+namespace fs = std::filesystem;
+
+void write_result(const TaskContext& ctx, const std::string& file, const runtime::RowMatrix& m) {
+  runtime::write_npy((ctx.dir / file).string(), m.data(), {m.rows(), m.cols()});
+  ctx.record.files.push_back(file);
+}
+
+void write_result(const TaskContext& ctx, const std::string& file, const std::vector<double>& data,
+                  const std::vector<long>& shape) {
+  runtime::write_npy((ctx.dir / file).string(), data.data(), shape);
+  ctx.record.files.push_back(file);
+}
+
+namespace {
+
+// The plotting script: --scripts-dir, else scripts/ next to the executable's folder (the build
+// folder sits in the repository), else scripts/ beside the executable.
+fs::path plot_script(const RunOptions& options) {
+  std::vector<fs::path> candidates;
+  if (!options.scripts_dir.empty()) candidates.push_back(fs::path(options.scripts_dir) / "plot_figure.py");
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    candidates.push_back(exe.parent_path().parent_path() / "scripts/plot_figure.py");
+    candidates.push_back(exe.parent_path() / "scripts/plot_figure.py");
+  }
+  for (const fs::path& p : candidates)
+    if (fs::exists(p)) return p;
+  throw runtime::DataError("cannot find scripts/plot_figure.py (give its folder with --scripts-dir)");
+}
+
+}  // namespace
+
+void run_plot_task(const TaskContext& ctx, const std::string& args_json, const fs::path& manifest,
+                   const fs::path& png) {
+  const fs::path script = plot_script(ctx.options);
+  std::vector<std::string> args{ctx.options.python, script.string(), "--manifest", manifest.string(),
+                                "--task", ctx.task.name, "--out", png.string(), "--args", args_json};
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  if (const int rc = posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ); rc != 0)
+    throw runtime::DataError(fmt::format("cannot start '{}': {}", ctx.options.python, std::strerror(rc)));
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  throw_if_interrupted();
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw runtime::DataError(fmt::format("plot '{}' failed: {} exited with status {}", ctx.task.name, script.string(),
+                                         WIFEXITED(status) ? WEXITSTATUS(status) : -1));
+}
+
+}  // namespace sgntk::experiment

@@ -1,0 +1,39 @@
+// The task runners of `sgntk run`, one per task kind. Each runs one sweep point of a task
+// (run.cpp expands the sweep and compiles the network at that point) and writes npy files into
+// ctx.dir, listing them in ctx.record.
+#pragma once
+#include <filesystem>
+
+#include "compiler/sema/module.h"
+#include "experiment/data_sets.h"
+#include "experiment/manifest.h"
+#include "experiment/run.h"
+#include "runtime/program.h"
+
+namespace sgntk::experiment {
+
+struct TaskContext {
+  const sema::TaskDecl& task;         // with the quick overrides applied when --quick
+  const sema::Module& module;         // the spec as loaded without sweeps (data, tasks)
+  DataSets& data;
+  std::filesystem::path dir;          // existing folder for this run's files
+  RunRecord& record;
+  const RunOptions& options;
+  const Reporter& reporter;
+};
+
+void run_kernel_task(const TaskContext& ctx, const runtime::KernelProgram& program);
+void run_empirical_task(const TaskContext& ctx, const runtime::KernelProgram& program);
+void run_train_task(const TaskContext& ctx, const runtime::KernelProgram& program);
+void run_predict_task(const TaskContext& ctx, const runtime::KernelProgram& program);
+// Draws OUT/<task>.png (written to `png`) with scripts/plot_figure.py from the manifest so far.
+// `args_json` is the plot task's arguments as the manifest writes them.
+void run_plot_task(const TaskContext& ctx, const std::string& args_json, const std::filesystem::path& manifest,
+                   const std::filesystem::path& png);
+
+// Writes a 2-D matrix or an n-d array into ctx.dir and lists it in the record.
+void write_result(const TaskContext& ctx, const std::string& file, const runtime::RowMatrix& m);
+void write_result(const TaskContext& ctx, const std::string& file, const std::vector<double>& data,
+                  const std::vector<long>& shape);
+
+}  // namespace sgntk::experiment
