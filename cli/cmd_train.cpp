@@ -6,8 +6,11 @@
 //   loss.npy        [ensemble, records]                 the training loss curves
 //   loss_steps.npy  [records]                           the steps of the loss curves
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <mutex>
@@ -48,6 +51,9 @@ class OutputDirectory {
     if (fs::exists(path_, ec)) {
       if (!fs::is_directory(path_, ec))
         throw runtime::DataError(fmt::format("{}: --out exists and is not a directory", path));
+      if (::access(path.c_str(), W_OK | X_OK) != 0)
+        throw runtime::DataError(fmt::format("{}: cannot write into the output directory: {}", path,
+                                             std::strerror(errno)));
       return;
     }
     // Remember the outermost missing ancestor: removing it removes all that we create.
@@ -57,6 +63,8 @@ class OutputDirectory {
     }
     fs::create_directories(path_, ec);
     if (ec) {
+      std::error_code ignored;  // undo a partial creation
+      if (!created_.empty()) fs::remove_all(created_, ignored);
       created_.clear();
       throw runtime::DataError(fmt::format("{}: cannot create the output directory: {}", path, ec.message()));
     }

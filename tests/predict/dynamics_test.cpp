@@ -71,7 +71,7 @@ TEST_CASE("the predicted mean follows the gradient-flow ODE (RK4) at every t") {
       const runtime::Prediction p = test::predict(k, y, t);
       const double err = max_relative_difference(p.mean, f.bottomRows(s.grid.rows()));
       CAPTURE(err);
-      CHECK(err < 1e-17);
+      CHECK(err < 1e-11);
     }
   }
 }
@@ -97,7 +97,7 @@ TEST_CASE("the predicted covariance follows the linear ODE of the deviation from
       const runtime::Prediction p = test::predict(k, y, t);
       const double err = max_relative_difference(p.cov, want);
       CAPTURE(err);
-      CHECK(err < 1e-17);
+      CHECK(err < 2e-11);
       const Eigen::ArrayXd variance = p.std.array().square(), want_variance = want.diagonal().array().max(0.0);
       CHECK((variance - want_variance).abs().maxCoeff() < 1e-11 * want.cwiseAbs().maxCoeff());
     }
@@ -131,12 +131,12 @@ TEST_CASE("the asymmetric SG-NTK prediction matches the eigendecomposition route
     const double mean_err = max_relative_difference(p.mean, a * y), cov_err = max_relative_difference(p.cov, cov);
     CAPTURE(mean_err);
     CAPTURE(cov_err);
-    CHECK(mean_err < 1e-17);
-    CHECK(cov_err < 1e-17);
+    CHECK(mean_err < 1e-13);
+    CHECK(cov_err < 1e-13);
   }
 }
 
-TEST_CASE("as t grows the prediction meets the closed t = inf formula; beyond exp underflow it is that formula") {
+TEST_CASE("as t grows the prediction meets the closed t = inf formula, and beyond exp underflow is that formula") {
   for (const Setting& s : settings()) {
     CAPTURE(s.name);
     const RowMatrix x = test::every_7th(s.grid), y = test::paper_target(x);
@@ -149,8 +149,8 @@ TEST_CASE("as t grows the prediction meets the closed t = inf formula; beyond ex
     const double cov_err = (late.cov - at_inf.cov).cwiseAbs().maxCoeff() / k.sigma_test_test.cwiseAbs().maxCoeff();
     CAPTURE(mean_err);
     CAPTURE(cov_err);
-    CHECK(mean_err < 1e-17);
-    CHECK(cov_err < 1e-17);
+    CHECK(mean_err < 1e-13);
+    CHECK(cov_err < 1e-13);
     // Half-way it has not converged yet: the comparison above could fail.
     CHECK(max_relative_difference(test::predict(k, y, 2 / slowest).mean, at_inf.mean) > 1e-3);
     const runtime::Prediction later = test::predict(k, y, 2000 / slowest);
@@ -200,7 +200,7 @@ TEST_CASE("several outputs are predicted independently with one shared covarianc
   }
 }
 
-TEST_CASE("predict() computes the kernels itself; bitwise the same for every thread count; std without cov") {
+TEST_CASE("predict() computes the kernels itself, bitwise the same for every thread count, std also without cov") {
   const runtime::KernelProgram program = test::paper_program("sign_sgl");
   const RowMatrix grid = test::circle(100, varied_radius), x = test::every_7th(grid), y = test::paper_target(x);
   const Kernels k = test::kernels(program, KernelKind::sgntk, x, grid);

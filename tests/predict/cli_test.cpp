@@ -1,0 +1,127 @@
+// `sgntk predict` end to end: the files it writes hold exactly what runtime::predict returns;
+// bad input exits 1 and bad usage 2, leaving no output file behind.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "runtime/matrix_io.h"
+#include "tests/predict/predict_fixture.h"
+#include "tests/support/run_process.h"
+
+namespace {
+
+using namespace sgntk;
+using runtime::RowMatrix;
+namespace fs = std::filesystem;
+
+// A fresh scratch folder in the build tree holding the paper's training data.
+struct Scratch {
+  fs::path dir;
+  std::string x_train, y_train;
+  explicit Scratch(const std::string& name) : dir(fs::path(SGNTK_BINARY_DIR) / "predict_cli" / name) {
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const RowMatrix x = test::every_7th(test::circle());
+    x_train = (dir / "x_train.csv").string();
+    y_train = (dir / "y_train.npy").string();
+    runtime::write_matrix(x_train, x);
+    runtime::write_matrix(y_train, test::paper_target(x));
+  }
+  std::string path(const std::string& name) const { return (dir / name).string(); }
+  std::size_t files() const { return std::distance(fs::directory_iterator(dir), fs::directory_iterator{}); }
+};
+
+const std::string grid = "specs/data/circle_grid.csv";
+
+test::ProcessResult run_sgntk(std::vector<std::string> args) {
+  args.insert(args.begin(), SGNTK_EXE);
+  return test::run_process(args, SGNTK_SOURCE_DIR);
+}
+
+}  // namespace
+
+TEST_CASE("sgntk predict writes mean and std columns and the covariance, equal to runtime::predict") {
+  const Scratch s("ok");
+  const auto r = run_sgntk({"predict", "specs/paper/sign_sgl.sgntk", "--kind", "sgntk", "--x-train", s.x_train,
+                        "--y-train", s.y_train, "--x-test", grid, "--t", "3000", "--out", s.path("pred.npy"),
+                        "--cov", s.path("cov.csv"), "--threads", "2"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.empty());
+  const RowMatrix out = runtime::read_matrix(s.path("pred.npy")), cov = runtime::read_matrix(s.path("cov.csv"));
+
+  runtime::PredictOptions options;
+  options.t = 3000;
+  const RowMatrix x = runtime::read_matrix(s.x_train);
+  const runtime::Prediction want = runtime::predict(test::paper_program("sign_sgl"), runtime::PredictKind::sgntk, x,
+                                                    runtime::read_matrix(s.y_train), test::circle(), options);
+  REQUIRE(out.rows() == 100);
+  REQUIRE(out.cols() == 2);
+  // The grid file and test::circle() agree to rounding, hence approximate equality.
+  CHECK(test::max_relative_difference(out.col(0), want.mean) < 1e-12);
+  CHECK(test::max_relative_difference(out.col(1), want.std) < 1e-10);
+  CHECK(test::max_relative_difference(cov, want.cov) < 1e-10);
+  CHECK(s.files() == 4);  // inputs and outputs, no staging leftovers
+}
+
+TEST_CASE("sgntk predict --t inf --kind nngp: Sigma kernel regression interpolates the targets") {
+  const Scratch s("nngp");
+  const auto r = run_sgntk({"predict", "specs/paper/erf_ntk.sgntk", "--kind", "nngp", "--x-train", s.x_train,
+                        "--y-train", s.y_train, "--x-test", s.x_train, "--out", s.path("pred.csv")});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const RowMatrix out = runtime::read_matrix(s.path("pred.csv"));
+  CHECK((out.col(0) - runtime::read_matrix(s.y_train)).cwiseAbs().maxCoeff() < 1e-8);
+  CHECK(out.col(1).cwiseAbs().maxCoeff() < 1e-5);  // std: the square root of a rounding-level variance
+}
+
+TEST_CASE("sgntk predict refuses the naive NTK at m = inf with exit 1 and writes nothing") {
+  const Scratch s("ill_posed");
+  const auto r = run_sgntk({"predict", "specs/paper/erf_ntk.sgntk", "--kind", "ntk", "--set", "m=inf", "--x-train",
+                        s.x_train, "--y-train", s.y_train, "--x-test", grid, "--out", s.path("pred.npy"), "--cov",
+                        s.path("cov.npy")});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("sgntk: error: K(X,X) is inf on its diagonal") != std::string::npos);
+  CHECK(r.err.find("ill-posed") != std::string::npos);
+  CHECK(s.files() == 2);
+}
+
+TEST_CASE("sgntk predict: bad data exits 1, bad usage 2, and no output is left behind") {
+  const Scratch s("errors");
+  const std::vector<std::string> base{"predict", "specs/paper/sign_sgl.sgntk", "--kind", "sgntk", "--x-train",
+                                      s.x_train, "--y-train", s.y_train};
+  auto run = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_sgntk(args);
+  };
+  SUBCASE("a missing test file") {
+    const auto r = run({"--x-test", s.path("nope.csv"), "--out", s.path("p.csv")});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("nope.csv") != std::string::npos);
+  }
+  SUBCASE("test points of the wrong dimension") {
+    runtime::write_matrix(s.path("x3.csv"), RowMatrix::Ones(4, 3));
+    const auto r = run({"--x-test", s.path("x3.csv"), "--out", s.path("p.csv")});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("3 columns") != std::string::npos);
+  }
+  SUBCASE("an unwritable covariance file: the mean file is not written either") {
+    const auto r = run({"--x-test", grid, "--out", s.path("p.csv"), "--cov", s.path("no_dir/cov.csv")});
+    CHECK(r.exit_code == 1);
+    CHECK(!fs::exists(s.path("p.csv")));
+  }
+  SUBCASE("a negative or malformed time") {
+    for (const char* t : {"-1", "abc", "nan", "1e400"}) {
+      CAPTURE(t);
+      CHECK(run({"--x-test", grid, "--t", t, "--out", s.path("p.csv")}).exit_code == 2);
+    }
+  }
+  SUBCASE("an output that is neither csv nor npy") {
+    CHECK(run({"--x-test", grid, "--out", s.path("p.txt")}).exit_code == 2);
+  }
+  SUBCASE("an unknown kind") {
+    CHECK(run({"--x-test", grid, "--kind", "gp", "--out", s.path("p.csv")}).exit_code == 2);
+  }
+  CHECK(s.files() == 2 + fs::exists(s.path("x3.csv")));
+}
