@@ -8,7 +8,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/progress.h"
-#include "experiment/run.h"
+#include "cli/experiment/run.h"
 
 namespace sgntk::cli {
 namespace {

@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "compiler/sema/load_spec.h"
-#include "experiment/data_sets.h"
+#include "cli/experiment/data_sets.h"
 #include "runtime/errors.h"
 
 using namespace sgntk;

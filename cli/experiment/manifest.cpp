@@ -1,4 +1,4 @@
-#include "experiment/manifest.h"
+#include "cli/experiment/manifest.h"
 
 #include <Eigen/Core>
 #include <boost/uuid/detail/sha1.hpp>

@@ -2,8 +2,8 @@
 // finite networks at initialisation and after training.
 #include <fmt/format.h>
 
-#include "experiment/interrupt.h"
-#include "experiment/tasks.h"
+#include "cli/experiment/interrupt.h"
+#include "cli/experiment/tasks.h"
 #include "runtime/empirical_kernel.h"
 #include "runtime/errors.h"
 #include "runtime/kernels.h"

@@ -1,4 +1,4 @@
-#include "experiment/data_sets.h"
+#include "cli/experiment/data_sets.h"
 
 #include <cmath>
 #include <fmt/format.h>

@@ -5,9 +5,9 @@
 #include <filesystem>
 
 #include "compiler/sema/module.h"
-#include "experiment/data_sets.h"
-#include "experiment/manifest.h"
-#include "experiment/run.h"
+#include "cli/experiment/data_sets.h"
+#include "cli/experiment/manifest.h"
+#include "cli/experiment/run.h"
 #include "runtime/program.h"
 
 namespace sgntk::experiment {

@@ -4,8 +4,8 @@
 #include <fmt/format.h>
 #include <mutex>
 
-#include "experiment/interrupt.h"
-#include "experiment/tasks.h"
+#include "cli/experiment/interrupt.h"
+#include "cli/experiment/tasks.h"
 #include "runtime/errors.h"
 #include "runtime/predict.h"
 #include "runtime/training.h"

@@ -7,8 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
-#include "experiment/interrupt.h"
-#include "experiment/tasks.h"
+#include "cli/experiment/interrupt.h"
+#include "cli/experiment/tasks.h"
 #include "runtime/errors.h"
 
 extern char** environ;

@@ -1,4 +1,4 @@
-#include "experiment/interrupt.h"
+#include "cli/experiment/interrupt.h"
 
 #include <csignal>
 

@@ -1,4 +1,4 @@
-#include "experiment/run.h"
+#include "cli/experiment/run.h"
 
 #include <chrono>
 #include <filesystem>
@@ -8,8 +8,8 @@
 
 #include "compiler/lower/lower.h"
 #include "compiler/sema/load_spec.h"
-#include "experiment/interrupt.h"
-#include "experiment/tasks.h"
+#include "cli/experiment/interrupt.h"
+#include "cli/experiment/tasks.h"
 #include "runtime/errors.h"
 
 namespace sgntk::experiment {
