@@ -84,7 +84,10 @@ TEST_CASE("every spec under specs/ runs: --quick with tasks, check without" * do
       CHECK(run_process({SGNTK_EXE, "check", relative}, SGNTK_SOURCE_DIR).exit_code == 0);
       continue;
     }
-    const fs::path out = fresh_dir(entry.path().stem().string());
+    ++runs;
+    // The quick Figure 3 runs (and is checked in depth) in the test case above.
+    if (relative == "specs/paper/figure3.sgntk") continue;
+    const fs::path out = fresh_dir("all_specs/" + entry.path().stem().string());
     const auto result = run_process({SGNTK_EXE, "run", relative, "--quick", "--quiet", "--out", out.string()},
                                     SGNTK_SOURCE_DIR);
     INFO(result.err);
@@ -92,7 +95,6 @@ TEST_CASE("every spec under specs/ runs: --quick with tasks, check without" * do
     CHECK(fs::exists(out / "manifest.json"));
     for (const sgntk::sema::TaskDecl& task : spec->module.tasks)
       CHECK(fs::exists(out / (task.kind == sgntk::sema::TaskDecl::Kind::plot ? task.name + ".png" : task.name)));
-    ++runs;
   }
   CHECK(runs >= 4);  // the four paper figures
 }
