@@ -150,10 +150,11 @@ int main(int argc, char** argv) {
   runtime::RowMatrix compiled, hand;
   const double t_compiled = seconds([&] { compiled = runtime::compute_kernel(program, runtime::KernelKind::ntk, x, nullptr); });
   const double t_hand = seconds([&] { hand = hand_written_erf_ntk(x, 3); });
-  const double max_rel = ((compiled - hand).cwiseAbs().array() / hand.cwiseAbs().array()).maxCoeff();
+  // Relative to the kernel's scale: single entries near zero make pointwise ratios meaningless.
+  const double max_rel = (compiled - hand).cwiseAbs().maxCoeff() / hand.cwiseAbs().maxCoeff();
   const double entry_layers = double(n) * (n + 1) / 2 * 3;
   fmt::print("erf NTK, 3 hidden layers, N = {}, d = 16: compiled {:.3f} s, hand-written {:.3f} s, ratio {:.3f} (goal <= 1.5); "
-             "max relative difference {:.2e}\n",
+             "max difference {:.2e} of the largest entry\n",
              n, t_compiled, t_hand, t_compiled / t_hand, max_rel);
   fmt::print("  compiled: {:.3g} entries x layers per second per core\n", entry_layers / t_compiled / cores);
 
