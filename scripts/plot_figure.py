@@ -22,7 +22,8 @@ import os
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator  # noqa: E402
 import numpy as np  # noqa: E402
 
 
@@ -41,6 +42,11 @@ def alpha_of(x):
 
 def asinh_axis(ax):
     ax.set_yscale("asinh", linear_width=1.0)
+    # Decades on both sides of 0 only: the default asinh locator crowds labels around 0.
+    decades = [10.0 ** k for k in range(0, 6)]
+    ax.yaxis.set_major_locator(FixedLocator(sorted([-d for d in decades] + [0.0] + decades)))
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: "0" if v == 0 else f"{v:g}"))
 
 
 def param_label(value):
