@@ -26,8 +26,8 @@ NpyArray empirical(const std::vector<std::string>& args, const std::string& out)
 
 TEST_CASE("sgntk empirical writes one kernel per network: [ensemble, n1, n2]") {
   ScratchDir dir;
-  const NpyArray k = empirical({"specs/paper/erf_ntk.sgntk", "--set", "n=20", "--kind", "ntk", "--x1", mid, "--x2", grid,
-                                "--ensemble", "4", "--seed", "3"},
+  const NpyArray k = empirical({"specs/paper/erf_ntk.sgntk", "--set", "n=20", "--kind", "ntk", "--x1", mid,
+                                "--x2", grid, "--ensemble", "4", "--seed", "3"},
                                dir / "k.npy");
   REQUIRE(k.shape == std::vector<long>{4, 1, 100});
   for (int e = 0; e < 4; ++e) {
@@ -43,7 +43,8 @@ TEST_CASE("sgntk empirical writes one kernel per network: [ensemble, n1, n2]") {
 TEST_CASE("sgntk empirical: the NTK of a network is a symmetric positive semi-definite Gram matrix") {
   ScratchDir dir;
   const std::string pts = dir.write("pts.csv", "0,1\n1,0\n0.6,0.8\n-0.8,0.6\n");
-  const NpyArray k = empirical({"specs/paper/erf_ntk.sgntk", "--set", "n=15", "--kind", "ntk", "--x1", pts}, dir / "k.npy");
+  const NpyArray k =
+      empirical({"specs/paper/erf_ntk.sgntk", "--set", "n=15", "--kind", "ntk", "--x1", pts}, dir / "k.npy");
   REQUIRE(k.shape == std::vector<long>{1, 4, 4});
   for (int i = 0; i < 4; ++i)
     for (int j = 0; j < 4; ++j) {

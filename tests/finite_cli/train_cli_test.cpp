@@ -111,9 +111,9 @@ TEST_CASE("sgntk train --precision f32 trains the same networks to nearly the sa
   const TrainingData data = paper_training_data(dir);
   // erf(2x) rather than sign: a smooth network, where f32 rounding cannot flip a jump.
   const auto run = [&](const std::string& precision) {
-    const ProcessResult r = run_sgntk("train", {"specs/paper/erf_ntk.sgntk", "--set", "n=30", "--x", data.x, "--y", data.y,
-                                            "--steps", "20", "--ensemble", "2", "--precision", precision,
-                                            "--out", dir / precision});
+    const ProcessResult r =
+        run_sgntk("train", {"specs/paper/erf_ntk.sgntk", "--set", "n=30", "--x", data.x, "--y", data.y, "--steps",
+                            "20", "--ensemble", "2", "--precision", precision, "--out", dir / precision});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     return read_npy(dir / (precision + "/outputs.npy"));
@@ -139,9 +139,11 @@ TEST_CASE("sgntk train: bad input exits 1 with a diagnostic and leaves no output
   const std::vector<Case> cases{
       {"ragged csv", {sign_spec, "--x", dir.write("ragged.csv", "0,1\n1\n"), "--y", data.y},
        "ragged.csv:2: ragged rows: 1 fields, but the first row has 2"},
-      {"wrong input dimension", {sign_spec, "--x", dir.write("three.csv", "0,1,2\n"), "--y", dir.write("y1.csv", "1\n")},
+      {"wrong input dimension",
+       {sign_spec, "--x", dir.write("three.csv", "0,1,2\n"), "--y", dir.write("y1.csv", "1\n")},
        "three.csv' has 3 columns but network 'sign_sgl' takes 2-dimensional inputs"},
-      {"NaN in the inputs", {sign_spec, "--x", dir.write("nan.csv", "0,1\nnan,0\n"), "--y", dir.write("y2.csv", "1\n2\n")},
+      {"NaN in the inputs",
+       {sign_spec, "--x", dir.write("nan.csv", "0,1\nnan,0\n"), "--y", dir.write("y2.csv", "1\n2\n")},
        "nan.csv:2: field 1 is not finite: 'nan'"},
       {"empty file", {sign_spec, "--x", dir.write("empty.csv", "# nothing\n"), "--y", data.y},
        "empty.csv: empty file (no data rows)"},
@@ -165,7 +167,8 @@ TEST_CASE("sgntk train: bad input exits 1 with a diagnostic and leaves no output
   };
   for (const Case& c : cases) {
     CAPTURE(c.name);
-    const ProcessResult r = run_sgntk("train", c.args + std::vector<std::string>{"--set", "n=10", "--steps", "3", "--out", out});
+    const ProcessResult r =
+        run_sgntk("train", c.args + std::vector<std::string>{"--set", "n=10", "--steps", "3", "--out", out});
     INFO(r.err);
     CHECK(r.exit_code == 1);
     CHECK(contains(r.err, "sgntk: error: "));
@@ -191,7 +194,8 @@ TEST_CASE("sgntk train: an --out that cannot be a directory fails before trainin
     CHECK(file_bytes(file) == "a file\n");
   }
   SUBCASE("a failed run removes the directories it created") {
-    const ProcessResult r = run_sgntk("train", base + std::vector<std::string>{"--backprop", "true", "--out", dir / "a/b/c"});
+    const ProcessResult r =
+        run_sgntk("train", base + std::vector<std::string>{"--backprop", "true", "--out", dir / "a/b/c"});
     CHECK(r.exit_code == 1);
     CHECK_FALSE(fs::exists(dir / "a"));
   }
