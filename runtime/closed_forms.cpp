@@ -52,9 +52,15 @@ double eps_param(const ClosedFormTerm& t, int i) {
 
 // ---- scalar kernels: (a, b, c) with c^2 <= ab -------------------------------------------------
 
-double bump_bump(double a, double b, double gap, double e1, double e2) {
+// The bivariate normal density of (s1, s2) under [[a + e1, c], [c, b + e2]]; centred bumps skip
+// the exponential. d = det = 0 (the delta-delta diagonal) gives +inf where the point lies on the
+// degenerate law's line and 0 off it.
+double bump_bump(double a, double b, double c, double gap, double e1, double e2, double s1, double s2) {
   const double d = e1 * e2 + e1 * b + e2 * a + gap;
-  return 1.0 / (2.0 * pi * std::sqrt(d));  // +inf at d = 0: the delta-delta diagonal
+  if (s1 == 0.0 && s2 == 0.0) return 1.0 / (2.0 * pi * std::sqrt(d));  // +inf at d = 0
+  const double q = (b + e2) * s1 * s1 - 2.0 * c * s1 * s2 + (a + e1) * s2 * s2;
+  if (d == 0.0) return q <= 0.0 ? HUGE_VAL : 0.0;
+  return std::exp(-0.5 * q / d) / (2.0 * pi * std::sqrt(d));
 }
 
 // (y + c (pi - acos(rho))) / (2 pi), y = sqrt(ab - c^2), with pi - acos(rho) = atan2(y, -c).
@@ -184,8 +190,12 @@ void evaluate_closed_form(const ClosedFormTerm& t, const double* a, const double
       return erf_erf_arrays(a, b, c, gap, eps_param(t, 0), eps_param(t, 1), out, n);
     case ClosedFormId::bump_bump: {
       const double e1 = eps_param(t, 0), e2 = eps_param(t, 1);
+      // swap exchanges the two bumps' shifts along with (a, b)
+      const double s1 = t.swap ? t.p[3] : t.p[2], s2 = t.swap ? t.p[2] : t.p[3];
       return over_arrays_gap(a, b, c, gap, out, n,
-                             [=](double x, double y, double, double g) { return bump_bump(x, y, g, e1, e2); });
+                             [=](double x, double y, double z, double g) {
+                               return bump_bump(x, y, z, g, e1, e2, s1, s2);
+                             });
     }
     case ClosedFormId::relu_relu:
       return over_arrays_gap(a, b, c, gap, out, n, relu_relu);
@@ -229,7 +239,10 @@ std::string describe(const ClosedFormTerm& t) {
   std::string s;
   switch (t.id) {
     case ClosedFormId::erf_erf: s = fmt::format("erf_erf(e1={}, e2={})", t.p[0], t.p[1]); break;
-    case ClosedFormId::bump_bump: s = fmt::format("bump_bump(e1={}, e2={})", t.p[0], t.p[1]); break;
+    case ClosedFormId::bump_bump:
+      s = t.p[2] == 0 && t.p[3] == 0 ? fmt::format("bump_bump(e1={}, e2={})", t.p[0], t.p[1])
+                                     : fmt::format("bump_bump(e1={}, e2={}, s1={}, s2={})", t.p[0], t.p[1], t.p[2], t.p[3]);
+      break;
     case ClosedFormId::relu_relu: s = "relu_relu"; break;
     case ClosedFormId::relu_moment: s = fmt::format("relu_moment(q={})", t.p[0]); break;
     case ClosedFormId::moment: s = fmt::format("moment(p={}, q={})", t.p[0], t.p[1]); break;

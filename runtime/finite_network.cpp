@@ -12,14 +12,10 @@ namespace sgntk::runtime {
 
 namespace {
 
-// phi' of the layer as a function, or null when phi' contains a delta. The lowering emits the
-// almost-everywhere part of phi' (for sign: 0), which would make gradient descent train the
-// readout alone and the "true" Jacobian miss every hidden layer, silently. phi' has a delta part
-// exactly when E[phi'(u) phi'(v)] is +inf on the diagonal (E[delta(u) delta(v)] diverges at
-// c^2 = ab, and a regular phi' has a finite second moment), so that flag decides.
-const ArrayFunction* derivative_function(const LayerProgram& layer) {
-  return layer.ntk.infinite_on_diagonal ? nullptr : layer.derivative.get();
-}
+// phi' of the layer as a function, or null when phi' contains a delta (the lowering emits no
+// function then: using its almost-everywhere part, 0 for sign, would make gradient descent train
+// the readout alone and the "true" Jacobian miss every hidden layer, silently).
+const ArrayFunction* derivative_function(const LayerProgram& layer) { return layer.derivative.get(); }
 
 // The function back-propagation multiplies by in hidden layer `layer`, or null.
 const ArrayFunction* backprop_function(const LayerProgram& layer, Backprop mode) {

@@ -22,8 +22,9 @@ namespace sgntk::runtime {
 enum class ClosedFormId {
   erf_erf,      // E[erf_e1(u) erf_e2(v)], erf_e(x) = erf(x / sqrt(2 e)); e = 0: sign   p = {e1, e2}
                 //   = (2/pi) asin(c / sqrt((e1 + a)(e2 + b)))
-  bump_bump,    // E[N(u; 0, e1) N(v; 0, e2)]; e = 0: delta                          p = {e1, e2}
-                //   = 1 / (2 pi sqrt((e1 + a)(e2 + b) - c^2))    (+inf when that is 0)
+  bump_bump,    // E[N(u; s1, e1) N(v; s2, e2)]; e = 0: delta(u - s1)      p = {e1, e2, s1, s2}
+                //   = the N(0, [[a + e1, c], [c, b + e2]]) density at (s1, s2); centred:
+                //   1 / (2 pi sqrt((e1 + a)(e2 + b) - c^2))    (+inf when that is 0)
   relu_relu,    // E[relu(u) relu(v)] = (sqrt(ab - c^2) + c (pi - acos(rho))) / (2 pi)   p = {}
   relu_moment,  // E[relu(u) v^q], q in {0, 1}                                        p = {q}
   moment,       // E[u^p v^q] (Isserlis), p, q non-negative integers                  p = {p, q}

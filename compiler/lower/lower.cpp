@@ -4,7 +4,6 @@
 
 #include "compiler/graph/print.h"
 #include "compiler/passes/emit_bytecode.h"
-#include "compiler/lower/regular_part.h"
 #include "compiler/lower/resolve_plugins.h"
 #include "compiler/passes/differentiate.h"
 #include "compiler/passes/match_gaussian.h"
@@ -83,8 +82,9 @@ class LayerLowering {
       return std::nullopt;
     }
     out.activation = passes::emit_bytecode(phi);
-    // A finite network back-propagates the derivative almost everywhere: delta terms vanish.
-    out.derivative = passes::emit_bytecode(regular_part(g_, dphi));
+    // phi' as a function for finite networks; none when it holds a delta (sign' = 2 delta): then
+    // back-propagation needs a surrogate, and the runtime says so instead of using the a.e. 0.
+    if (!dphi->has_delta) out.derivative = passes::emit_bytecode(dphi);
     if (!out.has_surrogate) out.surrogate = out.derivative;
     return out;
   }

@@ -97,8 +97,7 @@ class Planner {
   void pair(const Atom& f, const Side& fs, const Atom& gg, const Side& gs, double coef,
             std::vector<runtime::Term>& out) {
     // delta x delta has no quadrature alternative: it keeps its closed form in every mode.
-    const bool delta_pair = f.family == Family::bump && gg.family == Family::bump && f.eps == 0 && gg.eps == 0 &&
-                            f.shift == 0 && gg.shift == 0;
+    const bool delta_pair = f.family == Family::bump && gg.family == Family::bump && f.eps == 0 && gg.eps == 0;
     for (const PairRule& rule : pair_rules()) {
       if (!options_.closed_forms && !delta_pair) break;
       for (int orientation = 0; orientation < 2; ++orientation) {

@@ -12,7 +12,6 @@ void closed(std::vector<Term>& out, double coef, ClosedFormId id, std::array<dou
 }
 
 bool centred(const Atom& a) { return a.shift == 0; }
-bool both_centred(const Atom& f, const Atom& g) { return centred(f) && centred(g); }
 bool f_centred(const Atom& f, const Atom&) { return centred(f); }
 bool opposite_parity(const Atom& f, const Atom& g) { return parity(f) * parity(g) == -1; }
 bool g_linear_or_constant(const Atom&, const Atom& g) { return g.p <= 1; }
@@ -30,9 +29,9 @@ const PairRule rules[] = {
      [](const Atom& f, const Atom& g, double c, bool s, std::vector<Term>& out) {
        closed(out, c, ClosedFormId::erf_erf, {f.eps, g.eps}, s);
      }},
-    {"bump-bump (delta-delta at eps = 0)", Family::bump, Family::bump, both_centred,
+    {"bump-bump (delta-delta at eps = 0; the bivariate density)", Family::bump, Family::bump, nullptr,
      [](const Atom& f, const Atom& g, double c, bool s, std::vector<Term>& out) {
-       closed(out, c, ClosedFormId::bump_bump, {f.eps, g.eps}, s);
+       closed(out, c, ClosedFormId::bump_bump, {f.eps, g.eps, f.shift, g.shift}, s);
      }},
     {"arc-cosine degree 1", Family::relu, Family::relu, nullptr,
      [](const Atom&, const Atom&, double c, bool s, std::vector<Term>& out) {

@@ -74,17 +74,16 @@ TEST_CASE("gradient descent through a jump activation is refused with an explana
                        doctest::Contains("gradient descent"), runtime::EvalError);
 }
 
-TEST_CASE("a derivative whose NTK expectation diverges on the diagonal is not used for back-propagation") {
-  // What the lowering emits for sign: phi' = 2 delta(x) with the delta dropped (the zero function),
-  // flagged by E[phi'(u) phi'(v)] = +inf at c^2 = ab. Back-propagating the zero would train the
-  // readout alone; it must be refused like a missing derivative.
-  runtime::LayerProgram sign = test::layer(4, test::sign_fn(), test::fn("0", [](double) { return 0.0; }));
-  sign.ntk.infinite_on_diagonal = true;
+TEST_CASE("a layer whose derivative is a distribution cannot back-propagate without a surrogate") {
+  // The lowering emits no derivative function when phi' holds a delta (sign' = 2 delta):
+  // back-propagating its almost-everywhere part, 0, would train the readout alone.
+  runtime::LayerProgram sign = test::layer(4, test::sign_fn(), nullptr);
   const runtime::KernelProgram program = test::network(2, {sign});
   CHECK_THROWS_WITH_AS(runtime::check_backprop(program, runtime::Backprop::true_derivative),
                        doctest::Contains("contains a delta"), runtime::EvalError);
   CHECK_THROWS_WITH_AS(runtime::check_backprop(program, runtime::Backprop::surrogate),
                        doctest::Contains("has no surrogate"), runtime::EvalError);
-  sign.ntk.infinite_on_diagonal = false;  // the same function, not flagged: a legitimate zero slope
-  CHECK_NOTHROW(runtime::check_backprop(test::network(2, {sign}), runtime::Backprop::true_derivative));
+  // A genuine zero slope is a function and is used.
+  runtime::LayerProgram flat = test::layer(4, test::sign_fn(), test::fn("0", [](double) { return 0.0; }));
+  CHECK_NOTHROW(runtime::check_backprop(test::network(2, {flat}), runtime::Backprop::true_derivative));
 }

@@ -43,3 +43,23 @@ TEST_CASE("quadrature meets its target on jumps and kinks (sign, relu)") {
   compare("relu", "", runtime::KernelKind::ntk, 1e-9);
   compare("heaviside", "", runtime::KernelKind::nngp, 1e-9);
 }
+
+TEST_CASE("shifted activations: the bivariate-density closed form of shifted bumps equals quadrature") {
+  // phi = erf(2 (x - 0.5)): phi' is a Gaussian bump centred at 0.5, so E[phi' phi'] is the
+  // shifted bump-bump closed form; with closed forms off it is a bump-conditional integral.
+  compare("erf(2*(x - 0.5))", "", runtime::KernelKind::ntk, 1e-9);
+  compare("erf(2*(x - 0.5))", "2/sqrt(pi)*exp(-x^2)", runtime::KernelKind::sgntk, 1e-9);
+}
+
+TEST_CASE("a shifted jump: heaviside(x - 0.5) has a finite SG-NTK and an NTK that is +inf only on the diagonal") {
+  const auto c = compile(paper_network("heaviside(x - 0.5)", "2/sqrt(pi)*exp(-x^2)", 2, 2));
+  const auto grid = to_matrix(circle_grid());
+  const auto ntk = runtime::compute_kernel(c.program, runtime::KernelKind::ntk, grid, nullptr);
+  const auto sg = runtime::compute_kernel(c.program, runtime::KernelKind::sgntk, grid, nullptr);
+  for (Eigen::Index i = 0; i < grid.rows(); ++i)
+    for (Eigen::Index j = 0; j < grid.rows(); ++j) {
+      CHECK(std::isfinite(sg(i, j)));
+      if (i == j) CHECK(ntk(i, j) == INFINITY);
+      else CHECK(std::isfinite(ntk(i, j)));
+    }
+}
