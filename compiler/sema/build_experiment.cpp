@@ -180,6 +180,11 @@ std::optional<ExperimentBuilder::Checked> ExperimentBuilder::check(const std::ve
         ok = false;
         continue;
       }
+      if (!item.key) {
+        diags().error(at(item), "a sweep names the param it sweeps: 'sweep NAME = [v1, v2, ...]'");
+        ok = false;
+        continue;
+      }
       const std::string param = item.key->name;
       if (m_.params.count(param) == 0) {
         diags().error(at(*item.key), fmt::format("sweep over unknown param '{}'", param));
