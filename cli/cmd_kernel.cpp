@@ -69,9 +69,16 @@ int run_kernel(const KernelArgs& args) {
   diags = Diagnostics{};
 
   try {
-    const runtime::RowMatrix x1 = runtime::read_matrix(args.x1);
+    auto read_points = [&](const std::string& path) {
+      runtime::RowMatrix x = runtime::read_matrix(path);
+      if (x.cols() != program->input_dim)
+        throw runtime::DataError(fmt::format("{}: points of dimension {}, but network '{}' has input dimension {}",
+                                             path, x.cols(), program->network, program->input_dim));
+      return x;
+    };
+    const runtime::RowMatrix x1 = read_points(args.x1);
     runtime::RowMatrix x2;
-    if (!args.x2.empty()) x2 = runtime::read_matrix(args.x2);
+    if (!args.x2.empty()) x2 = read_points(args.x2);
     Progress progress(fmt::format("{} kernel", args.kind), args.quiet);
     runtime::KernelOptions kernel_options;
     kernel_options.threads = args.threads;
