@@ -52,31 +52,23 @@ int run_empirical(const EmpiricalArgs& args) {
   std::cerr << diags.render();
   if (!program) return exit_input_error;
 
-  try {
-    runtime::EmpiricalJob job;
-    job.kind = args.kind == "ntk" ? runtime::EmpiricalKind::ntk : runtime::EmpiricalKind::sgntk;
-    job.x1 = runtime::read_matrix(args.x1);
-    if (!args.x2.empty()) job.x2 = runtime::read_matrix(args.x2);
-    job.seed = args.seed;
-    job.ensemble = args.ensemble;
-    job.threads = args.threads;
-    if (args.train) {
-      runtime::TrainSettings settings;
-      settings.learning_rate = args.lr;
-      settings.steps = args.steps;
-      settings.backprop = args.backprop == "true" ? runtime::Backprop::true_derivative : runtime::Backprop::surrogate;
-      job.train = runtime::EmpiricalJob::Training{runtime::read_matrix(args.x), runtime::read_matrix(args.y), settings};
-    }
-    const std::vector<double> k = runtime::empirical_kernels(*program, job);
-    const long n2 = job.x2.size() > 0 ? job.x2.rows() : job.x1.rows();
-    runtime::write_npy(args.out, k.data(), {args.ensemble, static_cast<long>(job.x1.rows()), n2});
-  } catch (const runtime::DataError& e) {
-    std::cerr << "sgntk: error: " << e.what() << "\n";
-    return exit_input_error;
-  } catch (const runtime::EvalError& e) {
-    std::cerr << "sgntk: error: " << e.what() << "\n";
-    return exit_input_error;
+  runtime::EmpiricalJob job;
+  job.kind = args.kind == "ntk" ? runtime::EmpiricalKind::ntk : runtime::EmpiricalKind::sgntk;
+  job.x1 = runtime::read_matrix(args.x1);
+  if (!args.x2.empty()) job.x2 = runtime::read_matrix(args.x2);
+  job.seed = args.seed;
+  job.ensemble = args.ensemble;
+  job.threads = args.threads;
+  if (args.train) {
+    runtime::TrainSettings settings;
+    settings.learning_rate = args.lr;
+    settings.steps = args.steps;
+    settings.backprop = args.backprop == "true" ? runtime::Backprop::true_derivative : runtime::Backprop::surrogate;
+    job.train = runtime::EmpiricalJob::Training{runtime::read_matrix(args.x), runtime::read_matrix(args.y), settings};
   }
+  const std::vector<double> k = runtime::empirical_kernels(*program, job);
+  const long n2 = job.x2.size() > 0 ? job.x2.rows() : job.x1.rows();
+  runtime::write_npy(args.out, k.data(), {args.ensemble, static_cast<long>(job.x1.rows()), n2});
   return exit_ok;
 }
 

@@ -68,37 +68,29 @@ int run_kernel(const KernelArgs& args) {
   report();
   diags = Diagnostics{};
 
-  try {
-    auto read_points = [&](const std::string& path) {
-      runtime::RowMatrix x = runtime::read_matrix(path);
-      if (x.cols() != program->input_dim)
-        throw runtime::DataError(fmt::format("{}: points of dimension {}, but network '{}' has input dimension {}",
-                                             path, x.cols(), program->network, program->input_dim));
-      return x;
-    };
-    const runtime::RowMatrix x1 = read_points(args.x1);
-    runtime::RowMatrix x2;
-    if (!args.x2.empty()) x2 = read_points(args.x2);
-    Progress progress(fmt::format("{} kernel", args.kind), args.quiet);
-    runtime::KernelOptions kernel_options;
-    kernel_options.threads = args.threads;
-    if (progress.enabled()) kernel_options.progress = [&](double f) { progress.update(f); };
-    const runtime::RowMatrix k = runtime::compute_kernel(*program, kind, x1, args.x2.empty() ? nullptr : &x2, kernel_options);
-    for (Eigen::Index i = 0; i < k.rows(); ++i)
-      for (Eigen::Index j = 0; j < k.cols(); ++j)
-        if (std::isnan(k(i, j))) {
-          std::cerr << fmt::format("sgntk: error: the {} kernel is NaN at entry ({}, {}); no output written\n",
-                                   args.kind, i, j);
-          return exit_input_error;
-        }
-    runtime::write_matrix(args.out, k);
-  } catch (const runtime::DataError& e) {
-    std::cerr << "sgntk: error: " << e.what() << "\n";
-    return exit_input_error;
-  } catch (const runtime::EvalError& e) {
-    std::cerr << "sgntk: error: " << e.what() << "\n";
-    return exit_input_error;
-  }
+  auto read_points = [&](const std::string& path) {
+    runtime::RowMatrix x = runtime::read_matrix(path);
+    if (x.cols() != program->input_dim)
+      throw runtime::DataError(fmt::format("{}: points of dimension {}, but network '{}' has input dimension {}",
+                                           path, x.cols(), program->network, program->input_dim));
+    return x;
+  };
+  const runtime::RowMatrix x1 = read_points(args.x1);
+  runtime::RowMatrix x2;
+  if (!args.x2.empty()) x2 = read_points(args.x2);
+  Progress progress(fmt::format("{} kernel", args.kind), args.quiet);
+  runtime::KernelOptions kernel_options;
+  kernel_options.threads = args.threads;
+  if (progress.enabled()) kernel_options.progress = [&](double f) { progress.update(f); };
+  const runtime::RowMatrix k = runtime::compute_kernel(*program, kind, x1, args.x2.empty() ? nullptr : &x2, kernel_options);
+  for (Eigen::Index i = 0; i < k.rows(); ++i)
+    for (Eigen::Index j = 0; j < k.cols(); ++j)
+      if (std::isnan(k(i, j))) {
+        std::cerr << fmt::format("sgntk: error: the {} kernel is NaN at entry ({}, {}); no output written\n",
+                                 args.kind, i, j);
+        return exit_input_error;
+      }
+  runtime::write_matrix(args.out, k);
   return exit_ok;
 }
 

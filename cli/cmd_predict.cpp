@@ -94,28 +94,20 @@ int run_predict(const PredictArgs& args) {
   options.diag_reg = args.diag_reg;
   options.covariance = !args.cov.empty();
   options.threads = args.threads;
-  try {
-    const runtime::RowMatrix x_train = runtime::read_matrix(args.x_train);
-    const runtime::RowMatrix y_train = runtime::read_matrix(args.y_train);
-    const runtime::RowMatrix x_test = runtime::read_matrix(args.x_test);
-    const runtime::Prediction p =
-        runtime::predict(*program, kinds.at(args.kind), x_train, y_train, x_test, options);
-    for (const std::string& w : p.warnings) std::cerr << "sgntk: warning: " << w << "\n";
+  const runtime::RowMatrix x_train = runtime::read_matrix(args.x_train);
+  const runtime::RowMatrix y_train = runtime::read_matrix(args.y_train);
+  const runtime::RowMatrix x_test = runtime::read_matrix(args.x_test);
+  const runtime::Prediction p =
+      runtime::predict(*program, kinds.at(args.kind), x_train, y_train, x_test, options);
+  for (const std::string& w : p.warnings) std::cerr << "sgntk: warning: " << w << "\n";
 
-    const Eigen::Index k = p.mean.cols();
-    runtime::RowMatrix mean_std(p.mean.rows(), 2 * k);
-    mean_std.leftCols(k) = p.mean;
-    mean_std.rightCols(k) = p.std.replicate(1, k);
-    std::vector<std::pair<std::string, runtime::RowMatrix>> outputs{{args.out, mean_std}};
-    if (!args.cov.empty()) outputs.emplace_back(args.cov, p.cov);
-    write_all(outputs);
-  } catch (const runtime::DataError& e) {
-    std::cerr << "sgntk: error: " << e.what() << "\n";
-    return exit_input_error;
-  } catch (const runtime::EvalError& e) {
-    std::cerr << "sgntk: error: " << e.what() << "\n";
-    return exit_input_error;
-  }
+  const Eigen::Index k = p.mean.cols();
+  runtime::RowMatrix mean_std(p.mean.rows(), 2 * k);
+  mean_std.leftCols(k) = p.mean;
+  mean_std.rightCols(k) = p.std.replicate(1, k);
+  std::vector<std::pair<std::string, runtime::RowMatrix>> outputs{{args.out, mean_std}};
+  if (!args.cov.empty()) outputs.emplace_back(args.cov, p.cov);
+  write_all(outputs);
   return exit_ok;
 }
 

@@ -98,50 +98,42 @@ int run_train(const TrainArgs& args) {
   std::cerr << diags.render();
   if (!program) return exit_input_error;
 
-  try {
-    runtime::EnsembleTraining job;
-    job.x = runtime::read_matrix(args.x);
-    job.y = runtime::read_matrix(args.y);
-    runtime::check_data(*program, job.x, &job.y, fmt::format("--x '{}'", args.x).c_str());
-    if (!args.eval.empty()) {
-      job.eval = runtime::read_matrix(args.eval);
-      runtime::check_data(*program, job.eval, nullptr, fmt::format("--eval '{}'", args.eval).c_str());
-    }
-    job.settings.learning_rate = args.lr;
-    job.settings.steps = args.steps;
-    job.settings.backprop = args.backprop == "true" ? runtime::Backprop::true_derivative : runtime::Backprop::surrogate;
-    job.save_at = args.save_at.empty() ? std::vector<long>{args.steps} : args.save_at;
-    job.loss_every = args.loss_every;
-    job.seed = args.seed;
-    job.ensemble = args.ensemble;
-    job.threads = args.threads;
-    job.precision = args.precision == "f32" ? runtime::Precision::f32 : runtime::Precision::f64;
-
-    OutputDirectory out(args.out);
-    // Workers report finished network-steps; whichever thread gets the lock redraws the bar.
-    Progress progress(fmt::format("training {} networks", args.ensemble), args.quiet);
-    std::atomic<long> done{0};
-    std::mutex draw;
-    const double total = static_cast<double>(args.ensemble) * std::max(1L, args.steps);
-    if (progress.enabled())
-      job.progress = [&](long steps) {
-        const long now = done += steps;
-        if (std::unique_lock lock(draw, std::try_to_lock); lock) progress.update(now / total);
-      };
-    const runtime::EnsembleResult result = runtime::train_ensemble(*program, job);
-
-    out.write("outputs.npy", result.outputs.data(), result.outputs_shape);
-    out.write("save_steps.npy", as_doubles(job.save_at).data(), {static_cast<long>(job.save_at.size())});
-    out.write("loss.npy", result.loss.data(), {args.ensemble, static_cast<long>(result.loss_steps.size())});
-    out.write("loss_steps.npy", as_doubles(result.loss_steps).data(), {static_cast<long>(result.loss_steps.size())});
-    out.commit();
-  } catch (const runtime::DataError& e) {
-    std::cerr << "sgntk: error: " << e.what() << "\n";
-    return exit_input_error;
-  } catch (const runtime::EvalError& e) {
-    std::cerr << "sgntk: error: " << e.what() << "\n";
-    return exit_input_error;
+  runtime::EnsembleTraining job;
+  job.x = runtime::read_matrix(args.x);
+  job.y = runtime::read_matrix(args.y);
+  runtime::check_data(*program, job.x, &job.y, fmt::format("--x '{}'", args.x).c_str());
+  if (!args.eval.empty()) {
+    job.eval = runtime::read_matrix(args.eval);
+    runtime::check_data(*program, job.eval, nullptr, fmt::format("--eval '{}'", args.eval).c_str());
   }
+  job.settings.learning_rate = args.lr;
+  job.settings.steps = args.steps;
+  job.settings.backprop = args.backprop == "true" ? runtime::Backprop::true_derivative : runtime::Backprop::surrogate;
+  job.save_at = args.save_at.empty() ? std::vector<long>{args.steps} : args.save_at;
+  job.loss_every = args.loss_every;
+  job.seed = args.seed;
+  job.ensemble = args.ensemble;
+  job.threads = args.threads;
+  job.precision = args.precision == "f32" ? runtime::Precision::f32 : runtime::Precision::f64;
+
+  OutputDirectory out(args.out);
+  // Workers report finished network-steps; whichever thread gets the lock redraws the bar.
+  Progress progress(fmt::format("training {} networks", args.ensemble), args.quiet);
+  std::atomic<long> done{0};
+  std::mutex draw;
+  const double total = static_cast<double>(args.ensemble) * std::max(1L, args.steps);
+  if (progress.enabled())
+    job.progress = [&](long steps) {
+      const long now = done += steps;
+      if (std::unique_lock lock(draw, std::try_to_lock); lock) progress.update(now / total);
+    };
+  const runtime::EnsembleResult result = runtime::train_ensemble(*program, job);
+
+  out.write("outputs.npy", result.outputs.data(), result.outputs_shape);
+  out.write("save_steps.npy", as_doubles(job.save_at).data(), {static_cast<long>(job.save_at.size())});
+  out.write("loss.npy", result.loss.data(), {args.ensemble, static_cast<long>(result.loss_steps.size())});
+  out.write("loss_steps.npy", as_doubles(result.loss_steps).data(), {static_cast<long>(result.loss_steps.size())});
+  out.commit();
   return exit_ok;
 }
 

@@ -1,5 +1,6 @@
 // The `sgntk` driver: parses the command line, runs one subcommand, maps failures to the exit
-// codes of the CLI contract. No exception escapes main.
+// codes of the CLI contract. No exception escapes main. Subcommands let runtime::DataError and
+// runtime::EvalError propagate (their outputs are written atomically or cleaned up by RAII).
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
@@ -8,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "runtime/errors.h"
 
 int main(int argc, char** argv) {
   using namespace sgntk::cli;
@@ -36,6 +38,12 @@ int main(int argc, char** argv) {
     const auto subcommands = app.get_subcommands({});
     for (std::size_t i = 0; i < runs.size(); ++i)
       if (subcommands[i]->parsed()) return runs[i]();
+  } catch (const sgntk::runtime::DataError& e) {  // bad data: every command reports it the same way
+    std::cerr << "sgntk: error: " << e.what() << "\n";
+    return exit_input_error;
+  } catch (const sgntk::runtime::EvalError& e) {  // a function (expression or plugin) that failed
+    std::cerr << "sgntk: error: " << e.what() << "\n";
+    return exit_input_error;
   } catch (const std::bad_alloc&) {
     std::cerr << "sgntk: error: out of memory\n";
     return exit_input_error;
