@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/compile_network.h"
 #include "cli/exit_codes.h"
 #include "compiler/lower/lower.h"
 #include "compiler/sema/load_spec.h"
@@ -43,14 +44,11 @@ int run_empirical(const EmpiricalArgs& args) {
     std::cerr << fmt::format("sgntk: error: {}: cannot write: '{}' is not a directory\n", args.out, parent.string());
     return exit_input_error;
   }
-  Diagnostics diags;
-  auto spec = load_spec(args.spec, args.sets, diags);
-  if (!spec) return std::cerr << diags.render(), exit_input_error;
   lower::LowerOptions options;
   options.plugin_paths = args.plugin_paths;
-  auto program = lower::lower(spec->module, args.network, options, diags);
-  std::cerr << diags.render();
-  if (!program) return exit_input_error;
+  const auto compiled = compile_network(args.spec, args.sets, args.network, options);
+  if (!compiled) return exit_input_error;
+  const runtime::KernelProgram* program = &compiled->program;
 
   runtime::EmpiricalJob job;
   job.kind = args.kind == "ntk" ? runtime::EmpiricalKind::ntk : runtime::EmpiricalKind::sgntk;

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "cli/commands.h"
+#include "cli/compile_network.h"
 #include "cli/exit_codes.h"
 #include "cli/progress.h"
 #include "compiler/lower/lower.h"
@@ -24,14 +25,6 @@ struct KernelArgs {
   double tolerance = 1e-10;
 };
 
-bool has_matrix_extension(const std::string& path) {
-  auto ends = [&](const char* ext) {
-    const std::string e(ext);
-    return path.size() > e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0;
-  };
-  return ends(".csv") || ends(".npy");
-}
-
 // Warns where the naive NTK of a jump activation is infinite on the diagonal.
 void warn_infinite_diagonal(const sema::Module& module, const runtime::KernelProgram& program, Diagnostics& diags) {
   const sema::Network* network = module.find_network(program.network);
@@ -47,26 +40,25 @@ void warn_infinite_diagonal(const sema::Module& module, const runtime::KernelPro
 }
 
 int run_kernel(const KernelArgs& args) {
-  Diagnostics diags;
-  auto report = [&] { std::cerr << diags.render(); };
   if (!has_matrix_extension(args.out)) {
     std::cerr << fmt::format("sgntk: error: --out '{}' must end in .csv or .npy\n", args.out);
     return exit_usage;
   }
-  auto spec = load_spec(args.spec, args.sets, diags);
-  if (!spec) return report(), exit_input_error;
   lower::LowerOptions options;
   options.plugin_paths = args.plugin_paths;
   options.tolerance = args.tolerance;
-  auto program = lower::lower(spec->module, args.network, options, diags);
-  if (!program) return report(), exit_input_error;
+  const auto compiled = compile_network(args.spec, args.sets, args.network, options);
+  if (!compiled) return exit_input_error;
+  const runtime::KernelProgram* program = &compiled->program;
 
   static const std::map<std::string, runtime::KernelKind> kinds{
       {"nngp", runtime::KernelKind::nngp}, {"ntk", runtime::KernelKind::ntk}, {"sgntk", runtime::KernelKind::sgntk}};
   const runtime::KernelKind kind = kinds.at(args.kind);
-  if (kind == runtime::KernelKind::ntk) warn_infinite_diagonal(spec->module, *program, diags);
-  report();
-  diags = Diagnostics{};
+  if (kind == runtime::KernelKind::ntk) {
+    Diagnostics diags;
+    warn_infinite_diagonal(compiled->spec->module, *program, diags);
+    std::cerr << diags.render();
+  }
 
   auto read_points = [&](const std::string& path) {
     runtime::RowMatrix x = runtime::read_matrix(path);

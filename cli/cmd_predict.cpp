@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "cli/commands.h"
+#include "cli/compile_network.h"
 #include "cli/exit_codes.h"
 #include "compiler/lower/lower.h"
 #include "compiler/sema/load_spec.h"
@@ -33,11 +34,6 @@ struct PredictArgs {
   double diag_reg = 0.0, tolerance = 1e-10;
   int threads = 0;
 };
-
-bool has_matrix_extension(const std::string& path) {
-  const std::string ext = std::filesystem::path(path).extension().string();
-  return (ext == ".csv" || ext == ".npy") && std::filesystem::path(path).stem() != "";
-}
 
 // "inf" (or "infinity") or a number >= 0; nullopt otherwise.
 std::optional<double> parse_time(const std::string& text) {
@@ -72,20 +68,17 @@ void write_all(const std::vector<std::pair<std::string, runtime::RowMatrix>>& ou
 }
 
 int run_predict(const PredictArgs& args) {
-  Diagnostics diags;
   for (const std::string& path : {args.out, args.cov})
     if (!path.empty() && !has_matrix_extension(path)) {
       std::cerr << fmt::format("sgntk: error: output '{}' must end in .csv or .npy\n", path);
       return exit_usage;
     }
-  auto spec = load_spec(args.spec, args.sets, diags);
-  if (!spec) return std::cerr << diags.render(), exit_input_error;
   lower::LowerOptions lower_options;
   lower_options.plugin_paths = args.plugin_paths;
   lower_options.tolerance = args.tolerance;
-  auto program = lower::lower(spec->module, args.network, lower_options, diags);
-  std::cerr << diags.render();
-  if (!program) return exit_input_error;
+  const auto compiled = compile_network(args.spec, args.sets, args.network, lower_options);
+  if (!compiled) return exit_input_error;
+  const runtime::KernelProgram* program = &compiled->program;
 
   static const std::map<std::string, runtime::PredictKind> kinds{
       {"ntk", runtime::PredictKind::ntk}, {"sgntk", runtime::PredictKind::sgntk}, {"nngp", runtime::PredictKind::nngp}};

@@ -16,6 +16,7 @@
 #include <mutex>
 
 #include "cli/commands.h"
+#include "cli/compile_network.h"
 #include "cli/exit_codes.h"
 #include "cli/progress.h"
 #include "compiler/lower/lower.h"
@@ -89,14 +90,11 @@ class OutputDirectory {
 };
 
 int run_train(const TrainArgs& args) {
-  Diagnostics diags;
-  auto spec = load_spec(args.spec, args.sets, diags);
-  if (!spec) return std::cerr << diags.render(), exit_input_error;
   lower::LowerOptions options;
   options.plugin_paths = args.plugin_paths;
-  auto program = lower::lower(spec->module, args.network, options, diags);
-  std::cerr << diags.render();
-  if (!program) return exit_input_error;
+  const auto compiled = compile_network(args.spec, args.sets, args.network, options);
+  if (!compiled) return exit_input_error;
+  const runtime::KernelProgram* program = &compiled->program;
 
   runtime::EnsembleTraining job;
   job.x = runtime::read_matrix(args.x);

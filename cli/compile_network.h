@@ -1,0 +1,26 @@
+// The first step of every command that runs a network: load the spec (with --set overrides)
+// and lower one network to its kernel program, rendering every diagnostic to stderr.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/lower/lower.h"
+#include "compiler/sema/load_spec.h"
+
+namespace sgntk::cli {
+
+struct CompiledNetwork {
+  std::unique_ptr<LoadedSpec> spec;  // owns the source the program's diagnostics point into
+  runtime::KernelProgram program;
+};
+
+// std::nullopt after an error (the caller exits with code 1); warnings are printed either way.
+std::optional<CompiledNetwork> compile_network(const std::string& spec_path, const std::vector<std::string>& sets,
+                                               const std::string& network, const lower::LowerOptions& options);
+
+// Whether an output path names a matrix format sgntk writes (.csv or .npy).
+bool has_matrix_extension(const std::string& path);
+
+}  // namespace sgntk::cli
