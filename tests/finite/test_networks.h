@@ -8,25 +8,13 @@
 #include <string>
 #include <utility>
 
+#include "tests/support/scalar_function.h"
 #include "runtime/program.h"
 
 namespace sgntk::test {
 
-class Pointwise : public runtime::ArrayFunction {
- public:
-  Pointwise(std::string text, std::function<double(double)> f) : text_(std::move(text)), f_(std::move(f)) {}
-  void eval(const double* x, double* out, std::size_t n) const override {
-    for (std::size_t i = 0; i < n; ++i) out[i] = f_(x[i]);
-  }
-  std::string text() const override { return text_; }
-
- private:
-  std::string text_;
-  std::function<double(double)> f_;
-};
-
 inline runtime::ArrayFunctionRef fn(std::string text, std::function<double(double)> f) {
-  return std::make_shared<Pointwise>(std::move(text), std::move(f));
+  return scalar_function(std::move(text), std::move(f));
 }
 
 inline runtime::ArrayFunctionRef tanh_fn() { return fn("tanh(x)", [](double x) { return std::tanh(x); }); }

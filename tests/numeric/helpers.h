@@ -8,25 +8,12 @@
 #include <utility>
 
 #include "runtime/array_function.h"
+#include "tests/support/scalar_function.h"
 
 namespace sgntk::test {
 
-// An ArrayFunction evaluating a scalar lambda (the tests' stand-in for compiled bytecode).
-class Lambda final : public runtime::ArrayFunction {
- public:
-  Lambda(std::string text, std::function<double(double)> f) : text_(std::move(text)), f_(std::move(f)) {}
-  void eval(const double* x, double* out, std::size_t n) const override {
-    for (std::size_t i = 0; i < n; ++i) out[i] = f_(x[i]);
-  }
-  std::string text() const override { return text_; }
-
- private:
-  std::string text_;
-  std::function<double(double)> f_;
-};
-
 inline runtime::ArrayFunctionRef lambda(std::string text, std::function<double(double)> f) {
-  return std::make_shared<Lambda>(std::move(text), std::move(f));
+  return scalar_function(std::move(text), std::move(f));
 }
 
 inline double gauss_density(double x, double var) {
