@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "plugins/abi/sgntk_plugin.h"
+#include "plugins/common/shapes.h"
 #include "plugins/common/gauss_math.h"
 
 enum { ALPHA, SCALE };
@@ -47,15 +48,6 @@ static int gauss_expect2(const double *p, const double *a, const double *b, cons
   return SGNTK_OK;
 }
 
-static int shape(const double *p, sgntk_shape *s) {
-  (void)p;
-  s->breakpoint_count = 0;
-  s->support_lo = -HUGE_VAL;
-  s->support_hi = HUGE_VAL;
-  s->flags = SGNTK_SHAPE_SMOOTH | SGNTK_SHAPE_EVEN;
-  return SGNTK_OK;
-}
-
 static const sgntk_surrogate_descriptor descriptor = {
     .abi = {SGNTK_ABI_MAJOR, SGNTK_ABI_MINOR},
     .struct_size = sizeof(sgntk_surrogate_descriptor),
@@ -71,7 +63,7 @@ static const sgntk_surrogate_descriptor descriptor = {
     .eval = eval,
     .gauss_average = gauss_average,
     .gauss_expect2 = gauss_expect2,
-    .shape = shape,
+    .shape = sgntk_shape_smooth_even,
 };
 
 SGNTK_EXPORT const sgntk_surrogate_descriptor *sgntk_surrogate_descriptor_at(uint32_t index) {

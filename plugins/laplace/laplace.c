@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "plugins/abi/sgntk_plugin.h"
+#include "plugins/common/shapes.h"
 #include "plugins/common/gauss_math.h"
 
 enum { ALPHA, SCALE };
@@ -49,16 +50,6 @@ static int gauss_average(const double *p, const double *mean, const double *var,
   return SGNTK_OK;
 }
 
-static int shape(const double *p, sgntk_shape *s) {
-  (void)p;
-  s->breakpoints[0] = 0.0; /* the |x| kink */
-  s->breakpoint_count = 1;
-  s->support_lo = -HUGE_VAL;
-  s->support_hi = HUGE_VAL;
-  s->flags = SGNTK_SHAPE_EVEN;
-  return SGNTK_OK;
-}
-
 static const sgntk_surrogate_descriptor descriptor = {
     .abi = {SGNTK_ABI_MAJOR, SGNTK_ABI_MINOR},
     .struct_size = sizeof(sgntk_surrogate_descriptor),
@@ -72,7 +63,7 @@ static const sgntk_surrogate_descriptor descriptor = {
     .params = params,
     .eval = eval,
     .gauss_average = gauss_average,
-    .shape = shape,
+    .shape = sgntk_shape_kink_at_zero,
 };
 
 SGNTK_EXPORT const sgntk_surrogate_descriptor *sgntk_surrogate_descriptor_at(uint32_t index) {

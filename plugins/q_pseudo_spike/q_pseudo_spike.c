@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "plugins/abi/sgntk_plugin.h"
+#include "plugins/common/shapes.h"
 
 enum { ALPHA, SCALE };
 
@@ -17,16 +18,6 @@ static const sgntk_param_info params[] = {
 static int eval(const double *p, const double *x, double *out, size_t n) {
   const double k = 2.0 / (p[ALPHA] - 1.0);
   for (size_t i = 0; i < n; ++i) out[i] = p[SCALE] * pow(1.0 + k * fabs(x[i]), -p[ALPHA]);
-  return SGNTK_OK;
-}
-
-static int shape(const double *p, sgntk_shape *s) {
-  (void)p;
-  s->breakpoints[0] = 0.0; /* the |x| kink */
-  s->breakpoint_count = 1;
-  s->support_lo = -HUGE_VAL;
-  s->support_hi = HUGE_VAL;
-  s->flags = SGNTK_SHAPE_EVEN;
   return SGNTK_OK;
 }
 
@@ -42,7 +33,7 @@ static const sgntk_surrogate_descriptor descriptor = {
     .param_count = sizeof params / sizeof params[0],
     .params = params,
     .eval = eval,
-    .shape = shape,
+    .shape = sgntk_shape_kink_at_zero,
 };
 
 SGNTK_EXPORT const sgntk_surrogate_descriptor *sgntk_surrogate_descriptor_at(uint32_t index) {

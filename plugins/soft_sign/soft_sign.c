@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "plugins/abi/sgntk_plugin.h"
+#include "plugins/common/shapes.h"
 
 enum { ALPHA, SCALE };
 
@@ -21,16 +22,6 @@ static int eval(const double *p, const double *x, double *out, size_t n) {
   return SGNTK_OK;
 }
 
-static int shape(const double *p, sgntk_shape *s) {
-  (void)p;
-  s->breakpoints[0] = 0.0; /* the |x| kink */
-  s->breakpoint_count = 1;
-  s->support_lo = -HUGE_VAL;
-  s->support_hi = HUGE_VAL;
-  s->flags = SGNTK_SHAPE_EVEN;
-  return SGNTK_OK;
-}
-
 static const sgntk_surrogate_descriptor descriptor = {
     .abi = {SGNTK_ABI_MAJOR, SGNTK_ABI_MINOR},
     .struct_size = sizeof(sgntk_surrogate_descriptor),
@@ -43,7 +34,7 @@ static const sgntk_surrogate_descriptor descriptor = {
     .param_count = sizeof params / sizeof params[0],
     .params = params,
     .eval = eval,
-    .shape = shape,
+    .shape = sgntk_shape_kink_at_zero,
 };
 
 SGNTK_EXPORT const sgntk_surrogate_descriptor *sgntk_surrogate_descriptor_at(uint32_t index) {
