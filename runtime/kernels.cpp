@@ -115,7 +115,11 @@ class FusedKernel {
 
 }  // namespace
 
-bool kernel_is_symmetric(const KernelProgram& program, KernelKind kind, const RowMatrix& x1) {
+namespace {
+
+// Symmetry of the kernel of x1 against itself, given x1's diagonal recursion.
+bool symmetric_given_diagonal(const KernelProgram& program, KernelKind kind,
+                              const std::vector<std::vector<double>>& diag) {
   if (kind != KernelKind::sgntk) return true;
   bool any_surrogate = false;
   for (const auto& layer : program.hidden) any_surrogate = any_surrogate || layer.has_surrogate;
@@ -123,11 +127,16 @@ bool kernel_is_symmetric(const KernelProgram& program, KernelKind kind, const Ro
   // E[phi'(u) g(v)] is exchangeable in (u, v) when a = b: every point has the same Sigma^l(x,x).
   // Norms equal up to rounding (points on a circle) count as equal: the asymmetry they cause is
   // of the order of that rounding.
-  const auto diag = diagonal_recursion(program, x1);
   for (const auto& level : diag)
     for (double v : level)
       if (std::abs(v - level.front()) > 1e-13 * std::abs(level.front())) return false;
   return true;
+}
+
+}  // namespace
+
+bool kernel_is_symmetric(const KernelProgram& program, KernelKind kind, const RowMatrix& x1) {
+  return symmetric_given_diagonal(program, kind, diagonal_recursion(program, x1));
 }
 
 RowMatrix compute_kernel(const KernelProgram& program, KernelKind kind, const RowMatrix& x1, const RowMatrix* x2_or_null,
@@ -137,7 +146,7 @@ RowMatrix compute_kernel(const KernelProgram& program, KernelKind kind, const Ro
   if (x2_or_null) check_points(program, x2, "--x2");
   const auto d1 = diagonal_recursion(program, x1);
   const auto d2 = x2_or_null ? diagonal_recursion(program, x2) : d1;
-  const bool symmetric = !x2_or_null && kernel_is_symmetric(program, kind, x1);
+  const bool symmetric = !x2_or_null && symmetric_given_diagonal(program, kind, d1);
 
   RowMatrix out(x1.rows(), x2.rows());
   std::vector<TileJob> jobs;
