@@ -92,31 +92,5 @@ GaussianAverageRef sin_average(double k) {
               fmt::format("exp(-{}^2 s2/2) sin({} m)", k, k));
 }
 
-namespace {
-class SumAverage final : public GaussianAverage {
- public:
-  explicit SumAverage(std::vector<std::pair<double, GaussianAverageRef>> parts) : parts_(std::move(parts)) {}
-  void average(const double* mean, const double* var, double* out, std::size_t n) const override {
-    std::vector<double> tmp(n);
-    for (std::size_t i = 0; i < n; ++i) out[i] = 0;
-    for (const auto& [w, part] : parts_) {
-      part->average(mean, var, tmp.data(), n);
-      for (std::size_t i = 0; i < n; ++i) out[i] += w * tmp[i];
-    }
-  }
-  std::string text() const override {
-    std::string s;
-    for (const auto& [w, part] : parts_) s += fmt::format("{}{}*[{}]", s.empty() ? "" : " + ", w, part->text());
-    return s;
-  }
-
- private:
-  std::vector<std::pair<double, GaussianAverageRef>> parts_;
-};
-}  // namespace
-
-GaussianAverageRef sum_average(std::vector<std::pair<double, GaussianAverageRef>> parts) {
-  return std::make_shared<SumAverage>(std::move(parts));
-}
 
 }  // namespace sgntk::runtime

@@ -17,7 +17,5 @@ GaussianAverageRef relu_average();
 // cos(k x) and sin(k x).                             E = exp(-k^2 s2 / 2) cos(k m), ... sin
 GaussianAverageRef cos_average(double k);
 GaussianAverageRef sin_average(double k);
-// A linear combination sum_i w_i E_i.
-GaussianAverageRef sum_average(std::vector<std::pair<double, GaussianAverageRef>> parts);
 
 }  // namespace sgntk::runtime
