@@ -94,15 +94,14 @@ class Expander {
   }
 
   bool classify(double w, Expr e) {
-    const auto x = g_.x();
     switch (e->kind) {
       case Kind::Var:
-        push(w, Atom{.family = Family::moment, .p = 1, .expr = e});
+        push(w, Atom{.family = Family::moment, .p = 1});
         return true;
       case Kind::Pow: {
         const double p = e->kids[1]->is_const() ? e->kids[1]->value : -1;
         if (e->kids[0]->is(Kind::Var) && p >= 0 && p <= 64 && p == std::floor(p)) {
-          push(w, Atom{.family = Family::moment, .p = static_cast<int>(p), .expr = e});
+          push(w, Atom{.family = Family::moment, .p = static_cast<int>(p)});
           return true;
         }
         return false;
@@ -117,14 +116,14 @@ class Expander {
           if (!std::isfinite(a->k)) return false;
           eps = 1.0 / (2 * a->k * a->k);
         }
-        push(w * sgn, Atom{.family = Family::erf, .eps = eps, .expr = eps == 0 ? graph::call(g_, Kind::Sign, x) : e});
+        push(w * sgn, Atom{.family = Family::erf, .eps = eps});
         return true;
       }
       case Kind::Heaviside: {
         auto a = as_affine(e->kids[0]);
         if (!a || a->s != 0 || a->k == 0) return false;
         push(0.5 * w, Atom{Family::one});
-        push(0.5 * w * (a->k > 0 ? 1 : -1), Atom{.family = Family::erf, .eps = 0, .expr = graph::call(g_, Kind::Sign, x)});
+        push(0.5 * w * (a->k > 0 ? 1 : -1), Atom{.family = Family::erf, .eps = 0});
         return true;
       }
       case Kind::Relu:
@@ -132,8 +131,8 @@ class Expander {
         auto a = as_affine(e->kids[0]);
         if (!a || a->s != 0 || !finite_nonzero(a->k)) return false;
         const double k = std::abs(a->k);
-        const Atom relu{.family = Family::relu, .expr = graph::call(g_, Kind::Relu, x)};
-        const Atom linear{.family = Family::moment, .p = 1, .expr = x};
+        const Atom relu{.family = Family::relu};
+        const Atom linear{.family = Family::moment, .p = 1};
         if (e->is(Kind::Abs)) {
           push(2 * k * w, relu);
           push(-k * w, linear);
@@ -152,7 +151,7 @@ class Expander {
           const double big_q = q * affine.k * affine.k;
           if (!(big_q > 0) || !std::isfinite(big_q)) return false;
           push(w * std::sqrt(std::numbers::pi / big_q),
-               Atom{.family = Family::bump, .eps = 1 / (2 * big_q), .shift = -affine.s / affine.k, .expr = e});
+               Atom{.family = Family::bump, .eps = 1 / (2 * big_q), .shift = -affine.s / affine.k});
           return true;
         }
         return false;
@@ -161,7 +160,7 @@ class Expander {
         if (e->value != 0) return false;
         auto a = as_affine(e->kids[0]);
         if (!a || !finite_nonzero(a->k)) return false;
-        push(w / std::abs(a->k), Atom{.family = Family::bump, .eps = 0, .shift = -a->s / a->k, .expr = e});
+        push(w / std::abs(a->k), Atom{.family = Family::bump, .eps = 0, .shift = -a->s / a->k});
         return true;
       }
       case Kind::Cos:
@@ -170,8 +169,7 @@ class Expander {
         if (!a || a->s != 0 || !std::isfinite(a->k)) return false;
         const double k = std::abs(a->k);
         const double sgn = (e->is(Kind::Sin) && a->k < 0) ? -1.0 : 1.0;
-        push(w * sgn, Atom{.family = e->is(Kind::Cos) ? Family::cos : Family::sin, .k = k,
-                           .expr = graph::call(g_, e->kind, graph::mul(g_, g_.constant(k), x))});
+        push(w * sgn, Atom{.family = e->is(Kind::Cos) ? Family::cos : Family::sin, .k = k});
         return true;
       }
       default:
@@ -182,11 +180,8 @@ class Expander {
   void generic(double w, Expr e) { push(w, Atom{.family = Family::generic, .expr = e}); }
 
   void push(double w, Atom a) {
-    if (a.family == Family::one) a.expr = nullptr;
     for (auto& existing : atoms_) {
-      if (existing.atom.family == a.family && existing.atom.eps == a.eps && existing.atom.shift == a.shift &&
-          existing.atom.k == a.k && existing.atom.p == a.p &&
-          (a.family != Family::generic || existing.atom.expr == a.expr)) {
+      if (existing.atom == a) {
         existing.weight += w;
         return;
       }

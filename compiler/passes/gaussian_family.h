@@ -29,7 +29,7 @@ struct Atom {
   double shift = 0.0;   // bump
   double k = 0.0;       // cos, sin
   int p = 0;            // moment
-  graph::Expr expr = nullptr;  // the atom as an expression (generic: what to integrate)
+  graph::Expr expr = nullptr;  // generic atoms only: what to integrate (families are their params)
   bool operator==(const Atom&) const = default;
 };
 
