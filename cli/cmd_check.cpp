@@ -1,10 +1,13 @@
-// `sgntk check SPEC [--dump ast|graph|program] [--set NAME=VALUE]...`: runs the front end and
-// prints what it understood (default), or one stage's dump. Errors go to stderr, exit code 1.
+// `sgntk check SPEC [--dump ast|graph|program|all | --dump-after PASS] [--set NAME=VALUE]...`:
+// runs the front end and prints what it understood (default), one stage's dump, every layer
+// after one pass of lower/pass_order.h, or every stage in turn (`--dump all`). Errors go to
+// stderr, exit code 1.
 #include <iostream>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "compiler/lower/lower.h"
+#include "compiler/lower/pass_order.h"
 #include "compiler/parse/ast_dump.h"
 #include "compiler/parse/spec_parser.h"
 #include "compiler/sema/load_spec.h"
@@ -16,37 +19,59 @@ namespace {
 struct CheckArgs {
   std::string spec;
   std::string dump;
+  std::string dump_after;
   std::vector<std::string> sets;
   std::vector<std::string> plugin_paths;
 };
 
 // The AST dump stops after parsing, so it also works for specs with semantic errors.
-int dump_ast(const CheckArgs& args) {
-  Diagnostics diags;
+std::optional<std::string> ast_text(const CheckArgs& args, Diagnostics& diags) {
   std::string error;
   std::optional<SourceFile> file = load_source(args.spec, error);
   if (!file) diags.error("cannot read '" + args.spec + "': " + error);
   std::optional<ast::Spec> spec = file ? parse::parse_spec(*file, diags) : std::nullopt;
-  std::cerr << diags.render();
-  if (!spec) return exit_input_error;
-  std::cout << parse::dump_ast(*spec, *file);
-  return exit_ok;
+  if (!spec) return std::nullopt;
+  return parse::dump_ast(*spec, *file);
+}
+
+// Every stage in pipeline order, each under a "# STAGE" heading.
+std::string dump_all(const sema::Module& module, const std::string& ast, const lower::LowerOptions& options,
+                     Diagnostics& diags) {
+  std::string out = "# ast\n" + ast + "# sema\n" + lower::dump_sema_graphs(module, diags);
+  const std::size_t last = lower::pass_order().size() - 1;
+  const std::vector<std::string> passes = lower::dump_passes(module, last, options, diags);
+  for (std::size_t i = 0; i <= last; ++i) out += "# after " + std::string(lower::pass_order()[i].name) + "\n" + passes[i];
+  if (diags.has_errors()) return out;  // the program would only repeat the errors
+  return out + "# program\n" + lower::dump_program(module, options, diags);
 }
 
 int run_check(const CheckArgs& args) {
-  if (args.dump == "ast") return dump_ast(args);
   Diagnostics diags;
+  if (args.dump == "ast") {
+    const auto ast = ast_text(args, diags);
+    std::cerr << diags.render();
+    if (!ast) return exit_input_error;
+    std::cout << *ast;
+    return exit_ok;
+  }
   auto loaded = load_spec(args.spec, args.sets, diags);
+  lower::LowerOptions options;
+  options.plugin_paths = args.plugin_paths;
   std::string out;
   if (loaded) {
-    if (args.dump == "graph") {
-      out = sema::dump_graph(loaded->module);
+    const sema::Module& module = loaded->module;
+    if (!args.dump_after.empty()) {
+      const std::size_t pass = *lower::find_pass(args.dump_after);  // CLI11 checked the name
+      out = lower::dump_passes(module, pass, options, diags)[pass];
+    } else if (args.dump == "all") {
+      Diagnostics parse_again;  // load_spec parsed the same file without an error
+      out = dump_all(module, ast_text(args, parse_again).value_or(""), options, diags);
+    } else if (args.dump == "graph") {
+      out = sema::dump_graph(module, lower::run_graph_passes(module));
     } else if (args.dump == "program") {
-      lower::LowerOptions options;
-      options.plugin_paths = args.plugin_paths;
-      out = lower::dump_program(loaded->module, options, diags);
+      out = lower::dump_program(module, options, diags);
     } else {
-      out = sema::describe_module(loaded->module);
+      out = sema::describe_module(module, lower::run_graph_passes(module));
     }
   }
   std::cerr << diags.render();
@@ -59,13 +84,25 @@ int run_check(const CheckArgs& args) {
 
 RunFunction register_check(CLI::App& app) {
   auto args = std::make_shared<CheckArgs>();
+  std::vector<std::string> passes;
+  for (const lower::Pass& p : lower::pass_order()) passes.emplace_back(p.name);
   CLI::App* cmd = app.add_subcommand("check", "Check a spec and print what it defines (or dump a compiler stage)");
   cmd->add_option("spec", args->spec, "The spec file (.sgntk)")->required();
-  cmd->add_option("--dump", args->dump, "Print one stage instead: the AST (with line:col), the graphs, or the kernel program")
-      ->check(CLI::IsMember({"ast", "graph", "program"}));
+  CLI::Option* dump =
+      cmd->add_option("--dump", args->dump,
+                      "Print one stage instead: the AST (with line:col), the graphs, the kernel program, or all of "
+                      "them with every pass between (under '# STAGE' headings)")
+          ->check(CLI::IsMember({"ast", "graph", "program", "all"}));
+  cmd->add_option("--dump-after", args->dump_after,
+                  "Print every hidden layer of every network after the pass PASS (in this order: " +
+                      lower::pass_names() + ")")
+      ->option_text("PASS")
+      ->check(CLI::IsMember(passes))
+      ->excludes(dump);
   cmd->add_option("--set", args->sets, "Override a param of the spec: NAME=VALUE (a number, inf or -inf)")
       ->allow_extra_args(false);  // one value per --set, so a spec path after it stays positional
-  cmd->add_option("--plugin-path", args->plugin_paths, "A directory searched for surrogate plugins (for --dump program)");
+  cmd->add_option("--plugin-path", args->plugin_paths,
+                  "A directory searched for surrogate plugins (for --dump program|all and --dump-after)");
   return [args] { return run_check(*args); };
 }
 

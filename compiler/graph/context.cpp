@@ -52,6 +52,7 @@ Expr GraphContext::make(Kind kind, std::span<const Expr> kids, double value) {
   std::uint64_t size = 1;
   probe.has_var = kind == Kind::Var;
   probe.has_delta = kind == Kind::Delta;
+  probe.has_derivative = kind == Kind::Derivative;
   for (std::size_t i = 0; i < kids.size(); ++i) {
     probe.kids[i] = kids[i];
     h = mix(h, kids[i]->id + 1);
@@ -59,6 +60,7 @@ Expr GraphContext::make(Kind kind, std::span<const Expr> kids, double value) {
     size += kids[i]->size;
     probe.has_var = probe.has_var || kids[i]->has_var;
     probe.has_delta = probe.has_delta || kids[i]->has_delta;
+    probe.has_derivative = probe.has_derivative || kids[i]->has_derivative;
   }
   probe.hash = h;
   probe.depth = depth + 1;

@@ -62,6 +62,9 @@ class Evaluator {
       case Kind::Min: return min(a, ev(e->kids[1]));
       case Kind::Max: return max(a, ev(e->kids[1]));
       case Kind::Delta: return nan;  // a distribution has no point value
+      case Kind::Derivative:  // a constant's derivative; others are expanded before evaluation
+        if (!e->kids[0]->has_var) return 0.0;
+        throw std::logic_error("graph::evaluate: d/dx of a function of x (run passes::differentiate first)");
       case Kind::Const: case Kind::Var: case Kind::Select: break;
     }
     throw std::logic_error("graph::evaluate: unhandled kind");

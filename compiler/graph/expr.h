@@ -46,6 +46,7 @@ struct Node {
   bool depends_on_x() const { return has_var; }
   bool has_var;          // true when x occurs below (constants and params do not count)
   bool has_delta;        // true when a Delta occurs below
+  bool has_derivative;   // true when a d/dx node (Kind::Derivative) occurs below
 };
 
 }  // namespace sgntk::graph

@@ -8,8 +8,10 @@
 
 #include <charconv>
 #include <cmath>
+#include <fmt/format.h>
 #include <optional>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace sgntk::graph {
 
@@ -58,6 +60,7 @@ class Printer {
         return {std::string(spelling(e->kind)) + "(" + top(e->kids[0]) + ", " + top(e->kids[1]) + ")", primary};
       case Kind::Delta: return print_delta(e);
       case Kind::Select: return print_select(e);
+      case Kind::Derivative: return {"d/dx " + at(e->kids[0], unary), unary};
       default:  // unary functions
         return {std::string(spelling(e->kind)) + "(" + top(e->kids[0]) + ")", primary};
     }
@@ -159,8 +162,28 @@ class Printer {
   }
 };
 
+// Post-order node list; `numbers` maps node -> its %index, so shared nodes print once.
+void list_nodes(Expr e, std::unordered_map<Expr, int>& numbers, std::string& out) {
+  if (numbers.count(e) != 0) return;
+  for (Expr kid : e->children()) list_nodes(kid, numbers, out);
+  const int index = static_cast<int>(numbers.size());
+  numbers[e] = index;
+  std::string line = fmt::format("    %{} = {}", index, spelling(e->kind));
+  if (e->is_const()) line += fmt::format(" {}", e->value);
+  if (e->is(Kind::Delta) && e->value != 0) line += fmt::format("[{}]", e->value);
+  for (Expr kid : e->children()) line += fmt::format(" %{}", numbers.at(kid));
+  out += line + "\n";
+}
+
 }  // namespace
 
 std::string to_spec(Expr e) { return Printer().print(e).text; }
+
+std::string node_list(Expr e) {
+  std::string out;
+  std::unordered_map<Expr, int> numbers;
+  list_nodes(e, numbers, out);
+  return out;
+}
 
 }  // namespace sgntk::graph

@@ -2,18 +2,11 @@
 
 #include <fmt/format.h>
 
-#include "compiler/graph/print.h"
-#include "compiler/passes/emit_bytecode.h"
+#include "compiler/lower/pass_order.h"
 #include "compiler/lower/resolve_plugins.h"
-#include "compiler/passes/differentiate.h"
-#include "compiler/passes/match_gaussian.h"
-#include "compiler/passes/simplify.h"
-#include "runtime/expectation.h"
 
 namespace sgntk::lower {
 namespace {
-
-using passes::Operand;
 
 const sema::Network* pick_network(const sema::Module& module, const std::string& name, Diagnostics& diags) {
   if (!name.empty()) {
@@ -36,86 +29,6 @@ const sema::Network* pick_network(const sema::Module& module, const std::string&
   return nullptr;
 }
 
-// Plans the three expectations of one hidden layer and the functions finite networks need.
-class LayerLowering {
- public:
-  LayerLowering(const sema::Module& module, const std::map<std::string, ResolvedSurrogate>& plugins,
-                const LowerOptions& options, Diagnostics& diags)
-      : g_(*module.context), plugins_(plugins), options_(options), diags_(diags) {}
-
-  std::optional<runtime::LayerProgram> run(const sema::Layer& layer, int index) {
-    runtime::LayerProgram out;
-    out.name = fmt::format("dense {}", index + 1);
-    out.width = layer.width;
-    out.sigma_w = layer.sigma_w;
-    out.sigma_b = layer.sigma_b;
-    const sema::FunctionDef& act = *layer.activation;
-    const SourceRange where = act.where.file ? act.where : layer.where;
-    if (!act.is_expression()) {
-      diags_.error(where, fmt::format("activation '{}' must be an expression, not a plugin", act.name));
-      return std::nullopt;
-    }
-    const graph::Expr phi = passes::simplify(g_, act.expr());
-    if (phi->has_delta) {
-      diags_.error(where, fmt::format("activation '{}' = {} contains a delta: it is not a function", act.name,
-                                      graph::to_spec(phi)));
-      return std::nullopt;
-    }
-    const graph::Expr dphi = passes::differentiate(g_, phi);
-    Operand surrogate{dphi, std::nullopt};
-    if (layer.surrogate) {
-      auto planned = surrogate_operand(*layer.surrogate, layer);
-      if (!planned) return std::nullopt;
-      surrogate = planned->first;
-      out.surrogate = planned->second;
-      out.has_surrogate = true;
-    }
-    passes::MatchOptions match;
-    match.tolerance = options_.tolerance;
-    match.closed_forms = options_.closed_forms;
-    try {
-      out.nngp = passes::match_gaussian(g_, Operand{phi, std::nullopt}, Operand{phi, std::nullopt}, match);
-      out.ntk = passes::match_gaussian(g_, Operand{dphi, std::nullopt}, Operand{dphi, std::nullopt}, match);
-      out.sgntk = passes::match_gaussian(g_, Operand{dphi, std::nullopt}, surrogate, match);
-    } catch (const passes::MatchError& e) {
-      diags_.error(where, e.what());
-      return std::nullopt;
-    }
-    out.activation = passes::emit_bytecode(phi);
-    // phi' as a function for finite networks; none when it holds a delta (sign' = 2 delta): then
-    // back-propagation needs a surrogate, and the runtime says so instead of using the a.e. 0.
-    if (!dphi->has_delta) out.derivative = passes::emit_bytecode(dphi);
-    if (!out.has_surrogate) out.surrogate = out.derivative;
-    return out;
-  }
-
- private:
-  // The layer's surrogate as an operand of the expectations, and as a function over arrays.
-  std::optional<std::pair<Operand, runtime::ArrayFunctionRef>> surrogate_operand(const sema::FunctionDef& s,
-                                                                                 const sema::Layer& layer) {
-    if (!s.is_expression()) {
-      const auto it = plugins_.find(s.name);
-      if (it == plugins_.end()) return std::nullopt;  // resolve_plugins reported why
-      const ResolvedSurrogate& plugin = it->second;
-      return std::make_pair(Operand{nullptr, passes::ExternalFunction{plugin.eval, plugin.e1, plugin.shape}},
-                            plugin.eval);
-    }
-    const SourceRange where = s.where.file ? s.where : layer.where;
-    const graph::Expr g = passes::simplify(g_, s.expr());
-    if (g->has_delta) {
-      diags_.error(where, fmt::format("surrogate '{}' = {} contains a delta: a surrogate derivative must be a function",
-                                      s.name, graph::to_spec(g)));
-      return std::nullopt;
-    }
-    return std::make_pair(Operand{g, std::nullopt}, runtime::ArrayFunctionRef(passes::emit_bytecode(g)));
-  }
-
-  graph::GraphContext& g_;
-  const std::map<std::string, ResolvedSurrogate>& plugins_;
-  const LowerOptions& options_;
-  Diagnostics& diags_;
-};
-
 }  // namespace
 
 std::optional<runtime::KernelProgram> lower(const sema::Module& module, const std::string& name,
@@ -130,11 +43,11 @@ std::optional<runtime::KernelProgram> lower(const sema::Module& module, const st
   program.readout_sigma_b = network->readout.sigma_b;
   const auto plugins = resolve_plugins(module, options.plugin_paths, diags);
   if (diags.has_errors()) return std::nullopt;
-  LayerLowering lowering(module, plugins, options, diags);
+  PassContext context{*module.context, plugins, options, diags};
   for (std::size_t i = 0; i < network->hidden.size(); ++i) {
-    auto layer = lowering.run(network->hidden[i], static_cast<int>(i));
-    if (!layer) return std::nullopt;
-    program.hidden.push_back(std::move(*layer));
+    std::optional<LayerState> layer = start_layer(*network, i, diags);
+    if (!layer || !run_passes(context, *layer, pass_order().size() - 1)) return std::nullopt;
+    program.hidden.push_back(std::move(layer->program));
   }
   return program;
 }
@@ -153,21 +66,7 @@ std::string dump_program(const sema::Module& module, const LowerOptions& options
     for (const runtime::LayerProgram& layer : program->hidden) {
       out += fmt::format("  {} (width {}, sigma_w {}, sigma_b {})\n", layer.name, layer.width, layer.sigma_w,
                          layer.sigma_b);
-      auto section = [&](const char* what, const runtime::Expectation& e) {
-        out += fmt::format("    {}: E[{} * {}]{}\n", what, e.f_text, e.g_text,
-                           e.infinite_on_diagonal ? "  (+inf on the diagonal)" : "");
-        const std::string text = runtime::describe(e);
-        std::size_t start = 0;
-        while (start < text.size()) {
-          std::size_t end = text.find('\n', start);
-          if (end == std::string::npos) end = text.size();
-          out += "      " + text.substr(start, end - start) + "\n";
-          start = end + 1;
-        }
-      };
-      section("nngp ", layer.nngp);
-      section("ntk  ", layer.ntk);
-      section("sgntk", layer.sgntk);
+      out += expectations_text(layer);
     }
     out += fmt::format("  readout (outputs {}, sigma_w {}, sigma_b {})\n", program->outputs, program->readout_sigma_w,
                        program->readout_sigma_b);

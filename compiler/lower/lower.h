@@ -1,7 +1,8 @@
-// The compiler's back end, and the only place that fixes the pass order: for each hidden layer
-// of the chosen network, differentiate the activation, simplify, match every Gaussian
-// expectation against the closed-form table (passes/match_gaussian.h) or plan quadrature, and
-// emit a runtime::KernelProgram. Also builds the array functions finite-width networks use.
+// The compiler's back end: picks the network, resolves its plugin surrogates, runs every hidden
+// layer through the passes in the order pass_order.h lists (the one place that fixes it: simplify,
+// differentiate, match the Gaussian expectations to closed forms or quadrature plans, emit
+// bytecode), and assembles the runtime::KernelProgram, array functions for finite-width
+// networks included.
 #pragma once
 #include <optional>
 #include <string>

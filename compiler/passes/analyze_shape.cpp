@@ -202,6 +202,7 @@ class Analyzer {
         break;
       case Kind::Min: case Kind::Max: p = kid(0) == 1 && kid(1) == 1 ? 1 : 0; break;
       case Kind::Select: p = kid(0) == 1 && kid(1) == 1 && kid(2) == 1 ? 1 : 0; break;
+      case Kind::Derivative: break;  // expanded by differentiate before any shape is needed
     }
     parity_[e] = p;
     return p;

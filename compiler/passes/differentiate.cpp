@@ -2,12 +2,13 @@
 // so a kind added to expr_kinds.def without a rule here is a compiler warning (-Wswitch).
 #include "compiler/passes/differentiate.h"
 
+#include <array>
+#include <functional>
 #include <numbers>
 #include <stdexcept>
 #include <unordered_map>
 
 #include "compiler/graph/build.h"
-#include "compiler/passes/simplify.h"
 
 namespace sgntk::passes {
 
@@ -57,6 +58,7 @@ class Differentiator {
       case Kind::Max:  // H(a - b) a' + H(b - a) b'
         return add(mul(step(a, b), d(a)), mul(step(b, a), d(b)));
       case Kind::Delta: return mul(graph::delta(g_, a, static_cast<int>(e->value) + 1), d(a));
+      case Kind::Derivative: return d(d(a));  // a d/dx written in the spec, inside this one
       case Kind::Select: {  // if(H(g), p, q)' = if(H(g), p', q') + H(g)' (p - q)
         // Any other indicator ind switches where it crosses 0, like H(ind) (up to the null set
         // ind = 0), so the jump term is that of H(ind).
@@ -103,11 +105,22 @@ class Differentiator {
 
 }  // namespace
 
-// Simplified before (so that erf(inf*x) is sign(x) and its derivative 2*delta(x), not a 0*inf
-// form) and after.
-graph::Expr differentiate(graph::GraphContext& g, graph::Expr e) {
-  const graph::Expr f = simplify(g, e);
-  return simplify(g, Differentiator(g).d(f));
+graph::Expr differentiate(graph::GraphContext& g, graph::Expr e) { return Differentiator(g).d(e); }
+
+graph::Expr expand_derivatives(graph::GraphContext& g, graph::Expr e, const std::function<graph::Expr(graph::Expr)>& derive) {
+  std::unordered_map<Expr, Expr> memo;
+  // Rebuilds only the nodes above a d/dx node, children first, so nested ones go innermost first.
+  auto expand = [&](auto& self, Expr n) -> Expr {
+    if (!n->has_derivative) return n;
+    if (auto it = memo.find(n); it != memo.end()) return it->second;
+    std::array<Expr, 3> kids{};
+    for (int i = 0; i < n->arity; ++i) kids[i] = self(self, n->kids[i]);
+    const Expr out = n->is(Kind::Derivative) ? derive(kids[0])
+                                               : g.make(n->kind, std::span<const Expr>(kids.data(), n->arity), n->value);
+    memo.emplace(n, out);
+    return out;
+  };
+  return expand(expand, e);
 }
 
 }  // namespace sgntk::passes

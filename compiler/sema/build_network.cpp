@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 #include <map>
 
-#include "compiler/passes/simplify.h"
 #include "compiler/sema/builtins.h"
 
 namespace sgntk::sema {
@@ -209,7 +208,7 @@ std::optional<FunctionDef> NetworkBuilder::function(const ast::Arg& arg, bool su
       const graph::Expr x = g.x();
       FunctionDef def;
       def.name = name->name;
-      def.body = passes::simplify(g, find_builtin_function(name->name)->build(g, {&x, 1}));
+      def.body = find_builtin_function(name->name)->build(g, {&x, 1});
       def.builtin = true;
       return def;
     }
@@ -225,13 +224,12 @@ std::optional<FunctionDef> NetworkBuilder::function(const ast::Arg& arg, bool su
     return std::nullopt;
   }
   ExprBuilder b = s_.builder();
-  const graph::Expr body = b.build(arg.value, /*allow_x=*/true);
-  const graph::Expr simple = body ? b.within_limits(passes::simplify(s_.context(), body), arg.value) : nullptr;
-  if (simple == nullptr) return std::nullopt;
+  const graph::Expr body = b.within_limits(b.build(arg.value, /*allow_x=*/true), arg.value);
+  if (body == nullptr) return std::nullopt;
   FunctionDef def;
   const SourceRange where = at(arg.value);
   def.name = s_.file().text().substr(where.begin, where.end - where.begin);
-  def.body = simple;
+  def.body = body;
   def.where = where;
   return def;
 }

@@ -6,7 +6,6 @@
 
 #include "compiler/graph/build.h"
 #include "compiler/graph/evaluate.h"
-#include "compiler/passes/differentiate.h"
 #include "compiler/passes/substitute.h"
 #include "compiler/sema/builtins.h"
 
@@ -152,6 +151,9 @@ Expr ExprBuilder::node(const ast::Call& c) {
   }
   if (builtin) return within_limits(builtin->build(g_, args), c);
   if (user.def == nullptr) return nullptr;  // its definition failed; already reported
+  // Resolving the call: the graph has one variable, so a call of a user function is its raw body
+  // with x bound to the argument. That is name binding, not algebra (nothing is simplified), so
+  // it stays here rather than among the passes, which see only functions of x.
   return within_limits(passes::substitute(g_, user.def->expr(), args[0]), c);
 }
 
@@ -174,7 +176,8 @@ Expr ExprBuilder::node(const ast::Unary& u) {
   const Expr inner = operand(u.operand);
   if (inner == nullptr) return nullptr;
   if (u.op == '-') return within_limits(graph::neg(g_, inner), u);
-  return within_limits(passes::differentiate(g_, inner), u);
+  // d/dx stays a node; passes::differentiate expands it after simplify (erf(inf*x) -> sign(x)).
+  return within_limits(g_.make(graph::Kind::Derivative, {inner}), u);
 }
 
 void ExprBuilder::unknown(const ast::Name& n, const std::string& kind, std::vector<std::string> candidates) {

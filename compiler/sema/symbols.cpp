@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "compiler/passes/simplify.h"
 #include "compiler/sema/builtins.h"
 
 namespace sgntk::sema {
@@ -88,11 +87,10 @@ void Symbols::build_function(Entry& entry) {
                    fmt::format("the argument of '{}' must be named 'x'", f.name.name));
     } else {
       ExprBuilder b = builder();
-      const graph::Expr body = b.build(lambda->body, /*allow_x=*/true);
-      // The body is simplified once here; this is where erf(inf*x) becomes sign(x).
-      const graph::Expr simple = body ? b.within_limits(passes::simplify(g_, body), lambda->body) : nullptr;
-      if (simple) {
-        def.body = simple;
+      // The raw body: the passes (lower/pass_order.h) simplify it, e.g. erf(inf*x) to sign(x).
+      const graph::Expr body = b.within_limits(b.build(lambda->body, /*allow_x=*/true), lambda->body);
+      if (body) {
+        def.body = body;
         ok = true;
       }
     }

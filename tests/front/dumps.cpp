@@ -1,6 +1,7 @@
 // The dumps `sgntk check` prints: the AST with line:col, the graphs, the module summary.
 #include <doctest/doctest.h>
 
+#include "compiler/lower/pass_order.h"
 #include "compiler/parse/ast_dump.h"
 #include "compiler/parse/spec_parser.h"
 #include "compiler/sema/module_print.h"
@@ -57,7 +58,7 @@ TEST_CASE("the AST dump shows every node with its line:col") {
 TEST_CASE("the graph dump lists shared nodes once, children first") {
   auto l = test::load("activation f(x) = erf(2*x) + exp(2*x)\n");
   REQUIRE_MESSAGE(l->spec != nullptr, l->errors());
-  const std::string dump = sema::dump_graph(l->spec->module);
+  const std::string dump = sema::dump_graph(l->spec->module, lower::run_graph_passes(l->spec->module));
   CHECK(dump.rfind("activation f: ", 0) == 0);
   // 2*x is one node used twice: const, x, *, then the two calls and the sum.
   CHECK(dump.find("%2 = * %0 %1\n") != std::string::npos);
@@ -73,7 +74,7 @@ TEST_CASE("the summary shows each layer's activation, derivative and surrogate")
                       "  readout(outputs = 2)\n"
                       "}\n");
   REQUIRE_MESSAGE(l->spec != nullptr, l->errors());
-  CHECK(sema::describe_module(l->spec->module) ==
+  CHECK(sema::describe_module(l->spec->module, lower::run_graph_passes(l->spec->module)) ==
         "surrogate g(x) = exp(-x^2)\n"
         "network net(input = 2)\n"
         "  layer 1: dense(width = 5, sigma_w = 1, sigma_b = 0.1)\n"

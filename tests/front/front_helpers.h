@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "compiler/graph/evaluate.h"
+#include "compiler/lower/pass_order.h"
 #include "compiler/sema/load_spec.h"
 
 namespace sgntk::test {
@@ -23,11 +24,13 @@ inline std::unique_ptr<Loaded> load(const std::string& text, const std::vector<s
   return out;
 }
 
-// The body of the first user activation of a spec that must load.
+// The body of a user activation of a spec that must load, after the graph passes (sema builds
+// raw graphs; simplify and differentiate make erf(inf*x) sign(x) and expand d/dx).
 inline graph::Expr activation(const Loaded& l, std::size_t index = 0) {
   REQUIRE_MESSAGE(l.spec != nullptr, l.errors());
   REQUIRE(l.spec->module.activations.size() > index);
-  return l.spec->module.activations[index].expr();
+  const sema::Module& module = l.spec->module;
+  return lower::run_graph_passes(module).body.at(&module.activations[index]);
 }
 
 // Evaluates `activation f(x) = BODY` at x.

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 
+#include "compiler/lower/pass_order.h"
 #include "compiler/sema/load_spec.h"
 #include "compiler/sema/module_print.h"
 
@@ -15,9 +16,10 @@ void run(const std::string& text, const std::vector<std::string>& sets) {
   auto loaded = sgntk::load_spec_text("fuzz.sgntk", text, sets, diags);
   (void)diags.render();
   if (!loaded) return;
-  // describe_module differentiates every layer's activation (passes::differentiate).
-  (void)sgntk::sema::describe_module(loaded->module);
-  (void)sgntk::sema::dump_graph(loaded->module);
+  // The graph passes simplify every function and differentiate every layer's activation.
+  const sgntk::sema::FunctionGraphs graphs = sgntk::lower::run_graph_passes(loaded->module);
+  (void)sgntk::sema::describe_module(loaded->module, graphs);
+  (void)sgntk::sema::dump_graph(loaded->module, graphs);
   if (sets.empty() && loaded->module.params.count("m") != 0) run(text, {"m=inf"});
 }
 }  // namespace

@@ -10,6 +10,7 @@
 #include "compiler/graph/evaluate.h"
 #include "compiler/graph/print.h"
 #include "compiler/passes/differentiate.h"
+#include "compiler/passes/simplify.h"
 #include "tests/graph/dsl.h"
 
 using namespace sgntk;
@@ -19,7 +20,13 @@ namespace {
 
 constexpr double inf = INFINITY;
 
-std::string d_dx(Graph& t, Ex f) { return graph::to_spec(passes::differentiate(t.g, f.e)); }
+// The derivative as the pass order computes it (lower/pass_order.cpp): simplify, differentiate,
+// simplify-derivative. differentiate itself simplifies nothing.
+graph::Expr derivative(graph::GraphContext& g, graph::Expr f) {
+  return passes::simplify(g, passes::differentiate(g, passes::simplify(g, f)));
+}
+
+std::string d_dx(Graph& t, Ex f) { return graph::to_spec(derivative(t.g, f.e)); }
 
 // f'(x) by the 4th-order central stencil, Richardson-extrapolated once (error O(h^6)); f is
 // evaluated in double, so h ~ 1e-3 balances truncation against rounding (~1e-13 relative).
@@ -88,7 +95,7 @@ TEST_CASE("symbolic derivatives agree with finite differences at random points")
   for (std::size_t i = 0; i < cases.size(); ++i) {
     Graph t;
     const Ex f = cases[i].f(t.x);
-    const graph::Expr df = passes::differentiate(t.g, f.e);
+    const graph::Expr df = derivative(t.g, f.e);
     INFO("case ", i, ": d/dx ", graph::to_spec(f.e), " = ", graph::to_spec(df));
     CHECK_FALSE(df->has_delta);  // smooth on the interval: any delta must have been sifted out
     std::uniform_real_distribution<double> at(cases[i].lo, cases[i].hi);
@@ -108,7 +115,7 @@ TEST_CASE("derivatives of jumps are deltas with the right weights") {
   CHECK(d_dx(t, heaviside(x)) == "delta(x)");
   CHECK(d_dx(t, abs(x)) == "sign(x)");
   CHECK(d_dx(t, relu(x)) == "heaviside(x)");
-  CHECK(passes::differentiate(t.g, passes::differentiate(t.g, relu(x).e)) == delta(x).e);
+  CHECK(derivative(t.g, derivative(t.g, relu(x).e)) == delta(x).e);
   // 2*3*delta(3x - 1) = 6 * delta(x - 1/3)/3
   CHECK(d_dx(t, sign(3 * x - 1)) == "2*delta(x - 0.3333333333333333)");
   CHECK(d_dx(t, heaviside(1 - x)) == "-delta(x - 1)");
@@ -151,4 +158,37 @@ TEST_CASE("if: branches differentiate inside, the switch point adds a delta of t
   // an if continuous at the support sifts: 5*delta(x - 2); the jump term 4*delta(x - 1) of the
   // if meets heaviside(x - 2) = 0 at x = 1 and vanishes
   CHECK(d_dx(t, heaviside(x - 2) * if_(less(x, 1), x, t.c(5))) == "heaviside(x - 2)*if(x < 1, 1, 0) + 5*delta(x - 2)");
+}
+
+TEST_CASE("differentiate applies the chain rules and simplifies nothing") {
+  Graph t;
+  const Ex x = t.x;
+  const graph::Expr raw = passes::differentiate(t.g, (3 * x).e);
+  CHECK(raw != t.c(3).e);  // 3*1, left for simplify-derivative
+  CHECK(graph::evaluate(raw, 0.5) == 3);
+  CHECK(passes::simplify(t.g, raw) == t.c(3).e);
+  CHECK(passes::differentiate(t.g, t.c(7).e) == t.c(0).e);  // constant subtrees add no terms
+}
+
+TEST_CASE("d/dx nodes written in the spec are expanded innermost first, nested ones included") {
+  Graph t;
+  const Ex x = t.x;
+  auto dx = [&](Ex e) { return Ex{&t.g, t.g.make(graph::Kind::Derivative, {e.e})}; };
+  std::vector<std::string> operands;
+  auto derive = [&](graph::Expr operand) {
+    operands.push_back(graph::to_spec(operand));
+    return derivative(t.g, operand);
+  };
+  const graph::Expr sq = (x * x).e;
+  CHECK(passes::expand_derivatives(t.g, sq, derive) == sq);  // nothing to expand: the same node
+  CHECK(operands.empty());
+  const graph::Expr once = passes::simplify(t.g, passes::expand_derivatives(t.g, (dx(x * x) + 1).e, derive));
+  CHECK(graph::to_spec(once) == "2*x + 1");
+  operands.clear();
+  const graph::Expr twice = passes::expand_derivatives(t.g, dx(dx(pow(x, 3))).e, derive);
+  CHECK(graph::to_spec(twice) == "6*x");
+  CHECK(operands == std::vector<std::string>{"x^3", "3*x^2"});  // the inner one first, then its result
+  CHECK_FALSE(twice->has_derivative);
+  // differentiate expands d/dx nodes inside its operand on its own
+  CHECK(passes::simplify(t.g, passes::differentiate(t.g, dx(pow(x, 3)).e)) == twice);
 }

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <stdexcept>
 
 #include "compiler/graph/evaluate.h"
 #include "compiler/graph/print.h"
@@ -91,6 +92,22 @@ TEST_CASE("printing comparisons and deltas") {
   CHECK(to_spec(delta(x - 1, 2)) == "d/dx d/dx delta(x - 1)");
   CHECK(to_spec(3 * delta(x, 1)) == "3*d/dx delta(x)");
   CHECK(to_spec(delta(x * x, 1)) == "delta'(x*x)");  // no spec spelling: for reading only
+}
+
+TEST_CASE("a d/dx node written in a spec prints as the spec wrote it") {
+  Graph t;
+  const Ex x = t.x;
+  auto dx = [&](Ex e) { return Ex{&t.g, t.g.make(graph::Kind::Derivative, {e.e})}; };
+  CHECK(to_spec(dx(x * x)) == "d/dx (x*x)");  // d/dx binds like unary minus
+  CHECK(to_spec(dx(x * x) + 1) == "d/dx (x*x) + 1");
+  CHECK(to_spec(dx(x + 1)) == "d/dx (x + 1)");
+  CHECK(to_spec(pow(dx(erf(x)), 2)) == "(d/dx erf(x))^2");
+  CHECK(to_spec(dx(dx(pow(x, 3)))) == "d/dx d/dx x^3");
+  CHECK(dx(x).e->has_derivative);
+  CHECK_FALSE(x.e->has_derivative);
+  // A constant's derivative has a value (0); a function's must be expanded first.
+  CHECK(graph::evaluate(dx(t.c(5)).e, 1.0) == 0.0);
+  CHECK_THROWS_AS(graph::evaluate(dx(x).e, 1.0), std::logic_error);
 }
 
 TEST_CASE("scalar evaluation: heaviside(0) = 1/2, sign(0) = 0, delta has no value") {
