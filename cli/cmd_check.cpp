@@ -90,7 +90,8 @@ RunFunction register_check(CLI::App& app) {
   cmd->add_option("spec", args->spec, "The spec file (.sgntk)")->required();
   CLI::Option* dump =
       cmd->add_option("--dump", args->dump,
-                      "Print one stage instead: the AST (with line:col), the graphs, the kernel program, or all of "
+                      "Print one stage instead: the AST (with line:col), the graphs after simplify-derivative, the "
+                      "kernel program, or all of "
                       "them with every pass between (under '# STAGE' headings)")
           ->check(CLI::IsMember({"ast", "graph", "program", "all"}));
   cmd->add_option("--dump-after", args->dump_after,

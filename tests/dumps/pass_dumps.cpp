@@ -8,22 +8,16 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "compiler/lower/pass_order.h"
+#include "tests/support/read_file.h"
 #include "tests/support/run_process.h"
 
 namespace fs = std::filesystem;
+using sgntk::test::read_file;
 using sgntk::test::run_process;
 
 namespace {
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 std::vector<std::string> dump_specs() {
   std::vector<std::string> out;

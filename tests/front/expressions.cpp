@@ -35,6 +35,20 @@ TEST_CASE("d/dx applies to the power expression after it") {
   CHECK(eval_body("d/dx d/dx x^3", 2) == doctest::Approx(12));
 }
 
+TEST_CASE("sema builds raw graphs: d/dx is a node, and nothing is simplified before the passes") {
+  auto l = test::load("param m = 2\nactivation f(x) = d/dx erf(m*x) + 0*x\n");
+  REQUIRE_MESSAGE(l->spec != nullptr, l->errors());
+  const graph::Expr raw = l->spec->module.activations.at(0).expr();
+  CHECK(raw->has_derivative);
+  CHECK(graph::to_spec(raw) == "d/dx erf(2*x) + 0*x");
+  CHECK(graph::to_spec(test::activation(*l)) == "2.256758334191025*exp(-4*x^2)");
+  // The m -> inf limit is the simplifier's: sema keeps erf(inf*x).
+  auto limit = test::load("param m = 2\nactivation f(x) = erf(m*x)\n", {"m=inf"});
+  REQUIRE_MESSAGE(limit->spec != nullptr, limit->errors());
+  CHECK(graph::to_spec(limit->spec->module.activations.at(0).expr()) == "erf(inf*x)");
+  CHECK(graph::to_spec(test::activation(*limit)) == "sign(x)");
+}
+
 TEST_CASE("d/dx of a jump is a delta") {
   auto l = test::load("activation f(x) = d/dx sign(x)\n");
   const graph::Expr body = test::activation(*l);

@@ -7,17 +7,13 @@
 #include <sstream>
 
 #include "front_helpers.h"
+#include "tests/support/read_file.h"
 
 namespace fs = std::filesystem;
 using namespace sgntk;
+using test::read_file;
 
 namespace {
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 // The bodies of the ```sgntk fenced blocks of a markdown text.
 std::vector<std::string> sgntk_blocks(const std::string& markdown) {
