@@ -1,8 +1,7 @@
 // The compiler's back end: picks the network, resolves its plugin surrogates, runs every hidden
-// layer through the passes in the order pass_order.h lists (the one place that fixes it: simplify,
-// differentiate, match the Gaussian expectations to closed forms or quadrature plans, emit
-// bytecode), and assembles the runtime::KernelProgram, array functions for finite-width
-// networks included.
+// layer through the passes in the order pass_order.h lists (the one place that fixes it: from
+// simplify and differentiate to matching the Gaussian expectations and emitting bytecode), and
+// assembles the runtime::KernelProgram, array functions for finite-width networks included.
 #pragma once
 #include <optional>
 #include <string>

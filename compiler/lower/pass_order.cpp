@@ -164,18 +164,25 @@ constexpr std::array<Pass, 6> passes_in_order{{
     {"emit", emit, dump_code, true},
 }};
 
-// The passes that only rewrite graphs: they need no plugin and report no error.
-constexpr std::size_t last_graph_pass = 3;
-static_assert(passes_in_order[last_graph_pass].name == "simplify-derivative");
+constexpr std::size_t index_of(std::string_view name) {
+  std::size_t i = 0;
+  while (i < passes_in_order.size() && passes_in_order[i].name != name) ++i;
+  return i;
+}
+// The passes up to simplify-derivative only rewrite graphs: they need no plugin and report no
+// error. A function's own graph is final after simplify; the later two make the derivative.
+constexpr std::size_t last_graph_pass = index_of("simplify-derivative");
+constexpr std::size_t last_function_pass = index_of("simplify");
+static_assert(last_function_pass < last_graph_pass && last_graph_pass < passes_in_order.size());
 
 }  // namespace
 
 std::span<const Pass> pass_order() { return passes_in_order; }
 
 std::optional<std::size_t> find_pass(std::string_view name) {
-  for (std::size_t i = 0; i < passes_in_order.size(); ++i)
-    if (passes_in_order[i].name == name) return i;
-  return std::nullopt;
+  const std::size_t i = index_of(name);
+  if (i == passes_in_order.size()) return std::nullopt;
+  return i;
 }
 
 std::string pass_names() {
@@ -269,7 +276,7 @@ sema::FunctionGraphs run_graph_passes(const sema::Module& module) {
     if (!f.is_expression()) return;
     LayerState s;
     s.activation = f.expr();
-    run_passes(context, s, last_graph_pass);
+    run_passes(context, s, last_function_pass);
     out.body[&f] = s.activation;
   };
   for (const sema::FunctionDef& f : module.activations) lone(f);

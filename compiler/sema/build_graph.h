@@ -1,6 +1,7 @@
 // Semantic analysis: ast::Spec -> sema::Module. Resolves names, evaluates params (with --set
-// overrides applied at their definition, so later params see them), builds and simplifies every
-// function body, checks networks. std::nullopt when any error was reported.
+// overrides applied at their definition, so later params see them), builds every function body as
+// a raw graph (the passes of lower/pass_order.h simplify it later), checks networks. std::nullopt
+// when any error was reported.
 #pragma once
 #include <optional>
 #include <string>

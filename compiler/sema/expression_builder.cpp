@@ -176,7 +176,8 @@ Expr ExprBuilder::node(const ast::Unary& u) {
   const Expr inner = operand(u.operand);
   if (inner == nullptr) return nullptr;
   if (u.op == '-') return within_limits(graph::neg(g_, inner), u);
-  // d/dx stays a node; passes::differentiate expands it after simplify (erf(inf*x) -> sign(x)).
+  // d/dx stays a node: the expand-derivatives pass differentiates its simplified operand, so that
+  // erf(inf*x) is sign(x) first.
   return within_limits(g_.make(graph::Kind::Derivative, {inner}), u);
 }
 

@@ -1,5 +1,5 @@
 // Turns an AST expression into a raw graph: resolves names (x, params, constants, built-in and
-// user functions), keeps d/dx as a node (graph::Kind::Derivative) for passes::differentiate, and
+// user functions), keeps d/dx as a node (graph::Kind::Derivative) for the expand-derivatives pass, and
 // guards the limits that keep every later pass cheap and its recursion shallow (graph depth and
 // size, nesting across user-function calls). Nothing is simplified here.
 #pragma once
