@@ -4,11 +4,12 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
-#include "compiler/lower/lower.h"
+#include "cli/compile_network.h"
 #include "compiler/parse/ast_dump.h"
 #include "compiler/parse/spec_parser.h"
 #include "compiler/sema/load_spec.h"
 #include "compiler/sema/module_print.h"
+#include "runtime/describe_program.h"
 
 namespace sgntk::cli {
 namespace {
@@ -42,9 +43,9 @@ int run_check(const CheckArgs& args) {
     if (args.dump == "graph") {
       out = sema::dump_graph(loaded->module);
     } else if (args.dump == "program") {
-      lower::LowerOptions options;
-      options.plugin_paths = args.plugin_paths;
-      out = lower::dump_program(loaded->module, options, diags);
+      for (const sema::Network& network : loaded->module.networks)
+        if (const auto program = lower_and_bind(loaded->module, network.name, {}, {args.plugin_paths}, diags))
+          out += runtime::describe(*program);
     } else {
       out = sema::describe_module(loaded->module);
     }

@@ -13,7 +13,7 @@
 #include <functional>
 #include <vector>
 
-#include "runtime/program.h"
+#include "runtime/bound_program.h"
 
 namespace sgntk::runtime {
 

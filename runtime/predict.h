@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "runtime/matrix_io.h"
-#include "runtime/program.h"
+#include "runtime/bound_program.h"
 
 namespace sgntk::runtime {
 

@@ -10,7 +10,7 @@
 
 #include "runtime/finite_network.h"
 #include "runtime/matrix_io.h"
-#include "runtime/program.h"
+#include "runtime/bound_program.h"
 
 namespace sgntk::runtime {
 

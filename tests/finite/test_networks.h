@@ -9,7 +9,7 @@
 #include <utility>
 
 #include "tests/support/scalar_function.h"
-#include "runtime/program.h"
+#include "runtime/bound_program.h"
 
 namespace sgntk::test {
 

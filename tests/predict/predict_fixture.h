@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "compiler/lower/lower.h"
+#include "runtime/bind.h"
 #include "compiler/sema/load_spec.h"
 #include "runtime/kernels.h"
 #include "runtime/predict.h"
@@ -53,7 +54,8 @@ inline runtime::KernelProgram paper_program(const std::string& name, const std::
   Diagnostics diags;
   auto spec = load_spec(std::string(SGNTK_SOURCE_DIR) + "/specs/paper/" + name + ".sgntk", sets, diags);
   std::optional<runtime::KernelProgram> program;
-  if (spec) program = lower::lower(spec->module, "", lower::LowerOptions{}, diags);
+  if (spec)
+    if (const auto data = lower::lower(spec->module, "", lower::LowerOptions{}, diags)) program = runtime::bind(*data).program;
   INFO(diags.render());
   REQUIRE(program.has_value());
   return *program;
