@@ -1,4 +1,4 @@
-// Shared setup of the prediction tests: the paper's data (science.md section 5), the paper's
+// Shared setup of the prediction tests: the paper's data (points on the unit circle), the paper's
 // specs compiled, kernels on train/test sets, and independent references (an RK4 integrator of
 // the gradient-flow ODE).
 #pragma once
