@@ -5,13 +5,14 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/compile_network.h"
 #include "cli/exit_codes.h"
-#include "compiler/lower/lower.h"
 #include "compiler/lower/pass_order.h"
 #include "compiler/parse/ast_dump.h"
 #include "compiler/parse/spec_parser.h"
 #include "compiler/sema/load_spec.h"
 #include "compiler/sema/module_print.h"
+#include "runtime/describe_program.h"
 
 namespace sgntk::cli {
 namespace {
@@ -34,15 +35,23 @@ std::optional<std::string> ast_text(const CheckArgs& args, Diagnostics& diags) {
   return parse::dump_ast(*spec, *file);
 }
 
+// `--dump program`: every network's program, bound (its plugins loaded), in readable form.
+std::string program_text(const sema::Module& module, const CheckArgs& args, Diagnostics& diags) {
+  std::string out;
+  for (const sema::Network& network : module.networks)
+    if (const auto program = lower_and_bind(module, network.name, {}, {args.plugin_paths}, diags))
+      out += runtime::describe(*program);
+  return out;
+}
+
 // Every stage in pipeline order, each under a "# STAGE" heading.
-std::string dump_all(const sema::Module& module, const std::string& ast, const lower::LowerOptions& options,
-                     Diagnostics& diags) {
+std::string dump_all(const sema::Module& module, const std::string& ast, const CheckArgs& args, Diagnostics& diags) {
   std::string out = "# ast\n" + ast + "# sema\n" + lower::dump_sema_graphs(module, diags);
   const std::size_t last = lower::pass_order().size() - 1;
-  const std::vector<std::string> passes = lower::dump_passes(module, last, options, diags);
+  const std::vector<std::string> passes = lower::dump_passes(module, last, {}, diags);
   for (std::size_t i = 0; i <= last; ++i) out += "# after " + std::string(lower::pass_order()[i].name) + "\n" + passes[i];
   if (diags.has_errors()) return out;  // the program would only repeat the errors
-  return out + "# program\n" + lower::dump_program(module, options, diags);
+  return out + "# program\n" + program_text(module, args, diags);
 }
 
 int run_check(const CheckArgs& args) {
@@ -55,21 +64,19 @@ int run_check(const CheckArgs& args) {
     return exit_ok;
   }
   auto loaded = load_spec(args.spec, args.sets, diags);
-  lower::LowerOptions options;
-  options.plugin_paths = args.plugin_paths;
   std::string out;
   if (loaded) {
     const sema::Module& module = loaded->module;
     if (!args.dump_after.empty()) {
       const std::size_t pass = *lower::find_pass(args.dump_after);  // CLI11 checked the name
-      out = lower::dump_passes(module, pass, options, diags)[pass];
+      out = lower::dump_passes(module, pass, {}, diags)[pass];
     } else if (args.dump == "all") {
       Diagnostics parse_again;  // load_spec parsed the same file without an error
-      out = dump_all(module, ast_text(args, parse_again).value_or(""), options, diags);
+      out = dump_all(module, ast_text(args, parse_again).value_or(""), args, diags);
     } else if (args.dump == "graph") {
       out = sema::dump_graph(module, lower::run_graph_passes(module));
     } else if (args.dump == "program") {
-      out = lower::dump_program(module, options, diags);
+      out = program_text(module, args, diags);
     } else {
       out = sema::describe_module(module, lower::run_graph_passes(module));
     }
@@ -91,8 +98,7 @@ RunFunction register_check(CLI::App& app) {
   CLI::Option* dump =
       cmd->add_option("--dump", args->dump,
                       "Print one stage instead: the AST (with line:col), the graphs after simplify-derivative, the "
-                      "kernel program, or all of "
-                      "them with every pass between (under '# STAGE' headings)")
+                      "kernel program, or all of them with every pass between (under '# STAGE' headings)")
           ->check(CLI::IsMember({"ast", "graph", "program", "all"}));
   cmd->add_option("--dump-after", args->dump_after,
                   "Print every hidden layer of every network after the pass PASS (in this order: " +
@@ -103,7 +109,7 @@ RunFunction register_check(CLI::App& app) {
   cmd->add_option("--set", args->sets, "Override a param of the spec: NAME=VALUE (a number, inf or -inf)")
       ->allow_extra_args(false);  // one value per --set, so a spec path after it stays positional
   cmd->add_option("--plugin-path", args->plugin_paths,
-                  "A directory searched for surrogate plugins (for --dump program|all and --dump-after)");
+                  "A directory searched for surrogate plugins (for --dump program|all)");
   return [args] { return run_check(*args); };
 }
 

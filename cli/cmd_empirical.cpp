@@ -45,8 +45,7 @@ int run_empirical(const EmpiricalArgs& args) {
     return exit_input_error;
   }
   lower::LowerOptions options;
-  options.plugin_paths = args.plugin_paths;
-  const auto compiled = compile_network(args.spec, args.sets, args.network, options);
+  const auto compiled = compile_network(args.spec, args.sets, args.network, options, {args.plugin_paths});
   if (!compiled) return exit_input_error;
   const runtime::KernelProgram* program = &compiled->program;
 

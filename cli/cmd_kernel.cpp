@@ -45,9 +45,8 @@ int run_kernel(const KernelArgs& args) {
     return exit_usage;
   }
   lower::LowerOptions options;
-  options.plugin_paths = args.plugin_paths;
   options.tolerance = args.tolerance;
-  const auto compiled = compile_network(args.spec, args.sets, args.network, options);
+  const auto compiled = compile_network(args.spec, args.sets, args.network, options, {args.plugin_paths});
   if (!compiled) return exit_input_error;
   const runtime::KernelProgram* program = &compiled->program;
 

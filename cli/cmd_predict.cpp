@@ -74,9 +74,8 @@ int run_predict(const PredictArgs& args) {
       return exit_usage;
     }
   lower::LowerOptions lower_options;
-  lower_options.plugin_paths = args.plugin_paths;
   lower_options.tolerance = args.tolerance;
-  const auto compiled = compile_network(args.spec, args.sets, args.network, lower_options);
+  const auto compiled = compile_network(args.spec, args.sets, args.network, lower_options, {args.plugin_paths});
   if (!compiled) return exit_input_error;
   const runtime::KernelProgram* program = &compiled->program;
 

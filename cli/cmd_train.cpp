@@ -91,8 +91,7 @@ class OutputDirectory {
 
 int run_train(const TrainArgs& args) {
   lower::LowerOptions options;
-  options.plugin_paths = args.plugin_paths;
-  const auto compiled = compile_network(args.spec, args.sets, args.network, options);
+  const auto compiled = compile_network(args.spec, args.sets, args.network, options, {args.plugin_paths});
   if (!compiled) return exit_input_error;
   const runtime::KernelProgram* program = &compiled->program;
 

@@ -7,9 +7,11 @@
 #include <fstream>
 
 #include "compiler/lower/lower.h"
+#include "compiler/lower/plugin_refs.h"
 #include "compiler/sema/load_spec.h"
 #include "cli/experiment/interrupt.h"
 #include "cli/experiment/tasks.h"
+#include "runtime/bind.h"
 #include "runtime/errors.h"
 
 namespace sgntk::experiment {
@@ -223,9 +225,12 @@ void Runner::run_point(const sema::TaskDecl& task, const Assignment& point, cons
     if (!loaded) throw runtime::DataError(fmt::format("task '{}': the spec does not load at {}", task.name, label));
   }
   const sema::Module& module = loaded ? loaded->module : base_.module;
-  lower::LowerOptions lowering;
-  lowering.plugin_paths = options_.plugin_paths;
-  const auto program = lower::lower(module, task.text("network"), lowering, diags_);
+  std::optional<runtime::KernelProgram> program;
+  if (const auto data = lower::lower(module, task.text("network"), {}, diags_)) {
+    runtime::BindResult bound = runtime::bind(*data, {options_.plugin_paths});
+    lower::report_bind_problems(module, *data, bound.problems, diags_);
+    program = std::move(bound.program);
+  }
   if (!program) throw runtime::DataError(fmt::format("task '{}': the network does not compile", task.name));
 
   record.runs.emplace_back().params = point;

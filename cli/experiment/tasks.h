@@ -8,7 +8,7 @@
 #include "cli/experiment/data_sets.h"
 #include "cli/experiment/manifest.h"
 #include "cli/experiment/run.h"
-#include "runtime/program.h"
+#include "runtime/bound_program.h"
 
 namespace sgntk::experiment {
 

@@ -1,7 +1,8 @@
-// The compiler's back end: picks the network, resolves its plugin surrogates, runs every hidden
-// layer through the passes in the order pass_order.h lists (the one place that fixes it: from
-// simplify and differentiate to matching the Gaussian expectations and emitting bytecode), and
-// assembles the runtime::KernelProgram, array functions for finite-width networks included.
+// The compiler's back end: picks the network, runs every hidden layer through the passes in the
+// order pass_order.h lists (the one place that fixes it: from simplify and differentiate to
+// matching the Gaussian expectations and emitting bytecode), and assembles a
+// program::KernelProgram: plain data, with plugin surrogates recorded by reference for
+// runtime::bind to load, and the bytecode finite-width networks use.
 #pragma once
 #include <optional>
 #include <string>
@@ -9,22 +10,18 @@
 
 #include "compiler/sema/module.h"
 #include "compiler/source/diagnostics.h"
-#include "runtime/program.h"
+#include "runtime/program/program.h"
 
 namespace sgntk::lower {
 
 struct LowerOptions {
-  std::vector<std::string> plugin_paths;  // --plugin-path, searched before SGNTK_PLUGIN_PATH
   double tolerance = 1e-10;               // relative error target of numeric expectations
   bool closed_forms = true;               // false: quadrature only (validation)
 };
 
 // Picks the network: `name` if given, else the only network of the module (an error if there
 // are several or none). Returns std::nullopt when an error was reported.
-std::optional<runtime::KernelProgram> lower(const sema::Module& module, const std::string& name,
+std::optional<program::KernelProgram> lower(const sema::Module& module, const std::string& name,
                                             const LowerOptions& options, Diagnostics& diags);
-
-// `sgntk check --dump program`: every network's program in readable form.
-std::string dump_program(const sema::Module& module, const LowerOptions& options, Diagnostics& diags);
 
 }  // namespace sgntk::lower

@@ -3,12 +3,15 @@
 #include <array>
 #include <fmt/format.h>
 
+#include <stdexcept>
+
 #include "compiler/graph/print.h"
+#include "compiler/lower/plugin_refs.h"
 #include "compiler/passes/differentiate.h"
 #include "compiler/passes/emit_bytecode.h"
 #include "compiler/passes/match_gaussian.h"
 #include "compiler/passes/simplify.h"
-#include "runtime/expectation.h"
+#include "runtime/program/text_format.h"
 
 namespace sgntk::lower {
 namespace {
@@ -53,11 +56,13 @@ SourceRange where_of(const sema::FunctionDef& f, const sema::Layer& layer) { ret
 std::optional<Operand> surrogate_operand(PassContext& c, LayerState& s) {
   const sema::FunctionDef& def = *s.layer->surrogate;
   if (!def.is_expression()) {
-    const auto it = c.plugins.find(def.name);
-    if (it == c.plugins.end()) return std::nullopt;  // resolve_plugins reported why
-    const ResolvedSurrogate& plugin = it->second;
-    s.program.surrogate = plugin.eval;
-    return Operand{nullptr, passes::ExternalFunction{plugin.eval, plugin.e1, plugin.shape}};
+    for (std::size_t i = 0; i < c.plugins.size(); ++i)
+      if (c.plugins[i].name == def.name) {
+        const program::PluginCall call{i};
+        s.program.surrogate = program::Function{call};
+        return Operand{nullptr, call};
+      }
+    throw std::logic_error("lower: surrogate '" + def.name + "' is missing from the plugin references");
   }
   if (s.surrogate->has_delta) {
     c.diags.error(where_of(def, *s.layer),
@@ -68,7 +73,8 @@ std::optional<Operand> surrogate_operand(PassContext& c, LayerState& s) {
   return Operand{s.surrogate, std::nullopt};
 }
 
-// Also plans quadrature where no closed form matches (passes::match_gaussian does both).
+// Also plans quadrature where no closed form matches (match_gaussian hands those pairs to
+// passes::plan_quadrature).
 bool match_gaussian(PassContext& c, LayerState& s) {
   const sema::FunctionDef& act = *s.layer->activation;
   if (s.activation->has_delta) {
@@ -81,7 +87,6 @@ bool match_gaussian(PassContext& c, LayerState& s) {
     auto planned = surrogate_operand(c, s);
     if (!planned) return false;
     surrogate = *planned;
-    s.program.has_surrogate = true;
   }
   passes::MatchOptions match;
   match.tolerance = c.options.tolerance;
@@ -99,69 +104,68 @@ bool match_gaussian(PassContext& c, LayerState& s) {
 }
 
 bool emit(PassContext&, LayerState& s) {
-  s.activation_code = passes::emit_bytecode(s.activation);
-  s.program.activation = s.activation_code;
+  s.program.activation = passes::emit_bytecode(s.activation);
   // phi' as a function for finite networks; none when it holds a delta (sign' = 2 delta): then
   // back-propagation needs a surrogate, and the runtime says so instead of using the a.e. 0.
-  if (!s.derivative->has_delta) {
-    s.derivative_code = passes::emit_bytecode(s.derivative);
-    s.program.derivative = s.derivative_code;
-  }
-  if (s.surrogate) {
-    s.surrogate_code = passes::emit_bytecode(s.surrogate);
-    s.program.surrogate = s.surrogate_code;
-  }
-  if (!s.program.has_surrogate) s.program.surrogate = s.program.derivative;
+  if (!s.derivative->has_delta) s.program.derivative = passes::emit_bytecode(s.derivative);
+  if (s.surrogate) s.program.surrogate = program::Function{passes::emit_bytecode(s.surrogate)};
   return true;
 }
 
 // ---- what each pass leaves, for the dumps --------------------------------------------------------
 
-std::string surrogate_title(const LayerState& s) {
-  return fmt::format("{} surrogate: {}\n", s.title, sema::plugin_text(std::get<sema::PluginSurrogate>(s.layer->surrogate->body)));
-}
-
-std::string dump_graphs(const LayerState& s) {
+std::string graphs_text(const LayerState& s) {
   auto one = [&](const char* what, Expr e) {
     return fmt::format("{} {}: {}\n", s.title, what, graph::to_spec(e)) + graph::node_list(e);
   };
   std::string out = one("activation", s.activation);
   if (s.derivative) out += one("derivative", s.derivative);
-  if (s.surrogate) out += one("surrogate", s.surrogate);
-  else if (s.layer && s.layer->surrogate) out += surrogate_title(s);
+  if (s.surrogate) {
+    out += one("surrogate", s.surrogate);
+  } else if (s.layer && s.layer->surrogate) {
+    const auto& plugin = std::get<sema::PluginSurrogate>(s.layer->surrogate->body);
+    out += fmt::format("{} surrogate: {}\n", s.title, sema::plugin_text(plugin));
+  }
   return out;
 }
 
-std::string dump_expectations(const LayerState& s) { return s.title + "\n" + expectations_text(s.program); }
+std::string dump_graphs(const PassContext&, const LayerState& s) { return graphs_text(s); }
 
-std::string dump_code(const LayerState& s) {
-  auto one = [&](const char* what, const std::shared_ptr<const runtime::Bytecode>& code) {
-    std::string out = fmt::format("{} {}: {}\n", s.title, what, code->text());
-    const std::string text = code->disassemble();
-    for (std::size_t start = 0; start < text.size();) {
-      const std::size_t end = std::min(text.find('\n', start), text.size());
-      out += "    " + text.substr(start, end - start) + "\n";
-      start = end + 1;
-    }
-    return out;
-  };
-  std::string out = one("activation", s.activation_code);
-  out += s.derivative_code ? one("derivative", s.derivative_code)
-                           : fmt::format("{} derivative: none (it holds a delta)\n", s.title);
-  if (s.surrogate_code) out += one("surrogate", s.surrogate_code);
-  else if (s.layer->surrogate) out += surrogate_title(s);
+// The lines of the layer's program text (runtime/program/text_format.h) from the first line
+// that starts with `from` up to the first that starts with `to` (or the layer's end), under the
+// layer's title: the program's own text form, so that the dumps read like the program they build.
+std::string program_lines(const PassContext& c, const LayerState& s, std::string_view from, std::string_view to) {
+  program::KernelProgram one;
+  one.network = s.network->name;
+  one.plugins = c.plugins;
+  one.hidden.push_back(s.program);
+  const std::string text = program::write_program(one);
+  std::string out = s.title + "\n";
+  bool inside = false;
+  for (std::size_t start = 0; start < text.size();) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    const std::string_view line(text.data() + start, end - start);
+    const std::string_view trimmed = line.substr(std::min(line.find_first_not_of(' '), line.size()));
+    if (trimmed.starts_with(from)) inside = true;
+    if (trimmed.starts_with(to) || trimmed == "end") inside = false;
+    if (inside) out += std::string(line) + "\n";
+    start = end + 1;
+  }
   return out;
 }
+
+std::string dump_expectations(const PassContext& c, const LayerState& s) { return program_lines(c, s, "nngp ", "end"); }
+std::string dump_code(const PassContext& c, const LayerState& s) { return program_lines(c, s, "activation ", "nngp "); }
 
 // ---- the order ---------------------------------------------------------------------------------
 
 constexpr std::array<Pass, 6> passes_in_order{{
-    {"expand-derivatives", expand_derivatives, dump_graphs, false},
-    {"simplify", simplify, dump_graphs, false},
-    {"differentiate", differentiate, dump_graphs, false},
-    {"simplify-derivative", simplify_derivative, dump_graphs, false},
-    {"match-gaussian", match_gaussian, dump_expectations, true},
-    {"emit", emit, dump_code, true},
+    {"expand-derivatives", expand_derivatives, dump_graphs},
+    {"simplify", simplify, dump_graphs},
+    {"differentiate", differentiate, dump_graphs},
+    {"simplify-derivative", simplify_derivative, dump_graphs},
+    {"match-gaussian", match_gaussian, dump_expectations},
+    {"emit", emit, dump_code},
 }};
 
 constexpr std::size_t index_of(std::string_view name) {
@@ -169,8 +173,7 @@ constexpr std::size_t index_of(std::string_view name) {
   while (i < passes_in_order.size() && passes_in_order[i].name != name) ++i;
   return i;
 }
-// The passes up to simplify-derivative only rewrite graphs: they need no plugin and report no
-// error. A function's own graph is final after simplify; the later two make the derivative.
+// The passes up to simplify-derivative only rewrite graphs: they report no error. A function's own graph is final after simplify; the later two make the derivative.
 constexpr std::size_t last_graph_pass = index_of("simplify-derivative");
 constexpr std::size_t last_function_pass = index_of("simplify");
 static_assert(last_function_pass < last_graph_pass && last_graph_pass < passes_in_order.size());
@@ -200,6 +203,7 @@ std::optional<LayerState> start_layer(const sema::Network& network, std::size_t 
   }
   LayerState s;
   s.title = fmt::format("network {} layer {}", network.name, index + 1);
+  s.network = &network;
   s.layer = &layer;
   s.activation = act.expr();
   if (layer.surrogate && layer.surrogate->is_expression()) s.surrogate = layer.surrogate->expr();
@@ -219,39 +223,18 @@ bool run_passes(PassContext& context, LayerState& layer, std::size_t last, const
   return true;
 }
 
-std::string expectations_text(const runtime::LayerProgram& layer) {
-  std::string out;
-  auto section = [&](const char* what, const runtime::Expectation& e) {
-    out += fmt::format("    {}: E[{} * {}]{}\n", what, e.f_text, e.g_text,
-                       e.infinite_on_diagonal ? "  (+inf on the diagonal)" : "");
-    const std::string text = runtime::describe(e);
-    for (std::size_t start = 0; start < text.size();) {
-      const std::size_t end = std::min(text.find('\n', start), text.size());
-      out += "      " + text.substr(start, end - start) + "\n";
-      start = end + 1;
-    }
-  };
-  section("nngp ", layer.nngp);
-  section("ntk  ", layer.ntk);
-  section("sgntk", layer.sgntk);
-  return out;
-}
-
 std::vector<std::string> dump_passes(const sema::Module& module, std::size_t last, const LowerOptions& options,
                                      Diagnostics& diags) {
   std::vector<std::string> out(last + 1);
-  std::map<std::string, ResolvedSurrogate> plugins;
-  bool needs_plugins = false;
-  for (std::size_t i = 0; i <= last; ++i) needs_plugins = needs_plugins || passes_in_order[i].needs_plugins;
-  if (needs_plugins) plugins = resolve_plugins(module, options.plugin_paths, diags);
-  if (diags.has_errors()) return out;
+  const std::vector<program::PluginRef> plugins = plugin_refs(module);
   PassContext context{*module.context, plugins, options, diags};
   for (const sema::Network& network : module.networks) {
     for (std::size_t i = 0; i < network.hidden.size(); ++i) {
       std::optional<LayerState> layer = start_layer(network, i, diags);
       if (!layer) continue;
       std::size_t pass = 0;
-      run_passes(context, *layer, last, [&](const Pass& p, const LayerState& state) { out[pass++] += p.dump(state); });
+      run_passes(context, *layer, last,
+                 [&](const Pass& p, const LayerState& state) { out[pass++] += p.dump(context, state); });
     }
   }
   return out;
@@ -261,13 +244,13 @@ std::string dump_sema_graphs(const sema::Module& module, Diagnostics& diags) {
   std::string out;
   for (const sema::Network& network : module.networks)
     for (std::size_t i = 0; i < network.hidden.size(); ++i)
-      if (std::optional<LayerState> layer = start_layer(network, i, diags)) out += dump_graphs(*layer);
+      if (std::optional<LayerState> layer = start_layer(network, i, diags)) out += graphs_text(*layer);
   return out;
 }
 
 sema::FunctionGraphs run_graph_passes(const sema::Module& module) {
   Diagnostics unused;  // the graph passes report nothing
-  const std::map<std::string, ResolvedSurrogate> no_plugins{};
+  const std::vector<program::PluginRef> no_plugins{};
   const LowerOptions options{};
   PassContext context{*module.context, no_plugins, options, unused};
   sema::FunctionGraphs out;

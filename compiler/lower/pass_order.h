@@ -13,8 +13,6 @@
 #pragma once
 #include <cstddef>
 #include <functional>
-#include <map>
-#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -22,36 +20,34 @@
 #include <vector>
 
 #include "compiler/lower/lower.h"
-#include "compiler/lower/resolve_plugins.h"
 #include "compiler/sema/module_print.h"
-#include "runtime/bytecode.h"
+#include "runtime/program/program.h"
 
 namespace sgntk::lower {
 
 // One hidden layer on its way through the passes.
 struct LayerState {
   std::string title;                 // "network net layer 1": heads the layer's dumps
+  const sema::Network* network = nullptr;
   const sema::Layer* layer = nullptr;
   graph::Expr activation = nullptr;  // phi: raw from sema, then as the last pass left it
   graph::Expr derivative = nullptr;  // phi', from differentiate on
   graph::Expr surrogate = nullptr;   // g when the surrogate is an expression; else null
-  runtime::LayerProgram program;     // match-gaussian and emit fill it
-  std::shared_ptr<const runtime::Bytecode> activation_code, derivative_code, surrogate_code;  // emit
+  program::LayerProgram program;     // match-gaussian and emit fill it
 };
 
 // What every pass may use.
 struct PassContext {
   graph::GraphContext& g;
-  const std::map<std::string, ResolvedSurrogate>& plugins;  // plugin surrogates, by name
+  const std::vector<program::PluginRef>& plugins;  // the program's plugin surrogates
   const LowerOptions& options;
   Diagnostics& diags;
 };
 
 struct Pass {
   std::string_view name;
-  bool (*run)(PassContext&, LayerState&);  // false after it reported an error
-  std::string (*dump)(const LayerState&);  // the layer as the pass left it
-  bool needs_plugins;                      // plugin surrogates must be resolved before it runs
+  bool (*run)(PassContext&, LayerState&);                // false after it reported an error
+  std::string (*dump)(const PassContext&, const LayerState&);  // what the pass made of the layer
 };
 
 std::span<const Pass> pass_order();
@@ -66,11 +62,8 @@ std::optional<LayerState> start_layer(const sema::Network& network, std::size_t 
 using AfterPass = std::function<void(const Pass&, const LayerState&)>;
 bool run_passes(PassContext& context, LayerState& layer, std::size_t last, const AfterPass& after = {});
 
-// The three expectations of a lowered layer as `--dump program` shows them.
-std::string expectations_text(const runtime::LayerProgram& layer);
-
 // `sgntk check --dump-after`: the dump of every hidden layer of every network after each of the
-// passes 0..last, one text per pass. Errors (a pass that failed, a plugin not found) go to diags.
+// passes 0..last, one text per pass. Errors (of a pass that failed) go to diags.
 std::vector<std::string> dump_passes(const sema::Module& module, std::size_t last, const LowerOptions& options,
                                      Diagnostics& diags);
 
