@@ -3,11 +3,12 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/common_options.h"
 #include "cli/exit_codes.h"
 #include "compiler/lower/lower.h"
 #include "compiler/parse/ast_dump.h"
 #include "compiler/parse/spec_parser.h"
-#include "compiler/sema/load_spec.h"
+#include "cli/experiment/load_experiment.h"
 #include "compiler/sema/module_print.h"
 
 namespace sgntk::cli {
@@ -16,8 +17,7 @@ namespace {
 struct CheckArgs {
   std::string spec;
   std::string dump;
-  std::vector<std::string> sets;
-  std::vector<std::string> plugin_paths;
+  CommonOptions common;  // --set; --plugin-path for --dump program
 };
 
 // The AST dump stops after parsing, so it also works for specs with semantic errors.
@@ -36,14 +36,16 @@ int dump_ast(const CheckArgs& args) {
 int run_check(const CheckArgs& args) {
   if (args.dump == "ast") return dump_ast(args);
   Diagnostics diags;
-  auto loaded = load_spec(args.spec, args.sets, diags);
+  // The whole spec is checked, its experiment statements too.
+  auto experiment = experiment::load_experiment(args.spec, args.common.sets, diags);
+  const LoadedSpec* loaded = experiment ? experiment->spec.get() : nullptr;
   std::string out;
   if (loaded) {
     if (args.dump == "graph") {
       out = sema::dump_graph(loaded->module);
     } else if (args.dump == "program") {
       lower::LowerOptions options;
-      options.plugin_paths = args.plugin_paths;
+      options.plugin_paths = args.common.plugin_paths;
       out = lower::dump_program(loaded->module, options, diags);
     } else {
       out = sema::describe_module(loaded->module);
@@ -63,9 +65,7 @@ RunFunction register_check(CLI::App& app) {
   cmd->add_option("spec", args->spec, "The spec file (.sgntk)")->required();
   cmd->add_option("--dump", args->dump, "Print one stage instead: the AST (with line:col), the graphs, or the kernel program")
       ->check(CLI::IsMember({"ast", "graph", "program"}));
-  cmd->add_option("--set", args->sets, "Override a param of the spec: NAME=VALUE (a number, inf or -inf)")
-      ->allow_extra_args(false);  // one value per --set, so a spec path after it stays positional
-  cmd->add_option("--plugin-path", args->plugin_paths, "A directory searched for surrogate plugins (for --dump program)");
+  add_common_options(*cmd, args->common, option_set | option_plugin_path);
   return [args] { return run_check(*args); };
 }
 

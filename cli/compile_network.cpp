@@ -2,15 +2,19 @@
 
 #include <iostream>
 
+#include "compiler/lower/lower.h"
+
 namespace sgntk::cli {
 
-std::optional<CompiledNetwork> compile_network(const std::string& spec_path, const std::vector<std::string>& sets,
-                                               const std::string& network, const lower::LowerOptions& options) {
+std::optional<CompiledNetwork> compile_network(const std::string& spec_path, const CommonOptions& common) {
   Diagnostics diags;
   CompiledNetwork out;
-  out.spec = load_spec(spec_path, sets, diags);
+  out.spec = experiment::load_experiment(spec_path, common.sets, diags);
+  lower::LowerOptions options;
+  options.plugin_paths = common.plugin_paths;
+  options.tolerance = common.tolerance;
   std::optional<runtime::KernelProgram> program;
-  if (out.spec) program = lower::lower(out.spec->module, network, options, diags);
+  if (out.spec) program = lower::lower(out.spec->spec->module, common.network, options, diags);
   std::cerr << diags.render();
   if (!program) return std::nullopt;
   out.program = std::move(*program);
