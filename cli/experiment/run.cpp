@@ -9,6 +9,7 @@
 #include "cli/experiment/interrupt.h"
 #include "cli/experiment/load_experiment.h"
 #include "cli/experiment/tasks.h"
+#include "cli/jobs/jobs.h"
 #include "compiler/lower/lower.h"
 #include "runtime/errors.h"
 #include "runtime/matrix_io.h"
@@ -73,6 +74,19 @@ std::string args_json(const TaskDecl& task) {
 void publish(const fs::path& staging, const fs::path& final_path) {
   fs::remove_all(final_path);
   fs::rename(staging, final_path);
+}
+
+// Runs the task's kind of job (plots are drawn by run_task).
+void run_body(const TaskContext& ctx, const runtime::KernelProgram& program) {
+  std::visit(
+      [&](const auto& body) {
+        using Body = std::decay_t<decltype(body)>;
+        if constexpr (std::is_same_v<Body, KernelTask>) run_kernel_task(ctx, body, program);
+        else if constexpr (std::is_same_v<Body, EmpiricalTask>) run_empirical_task(ctx, body, program);
+        else if constexpr (std::is_same_v<Body, TrainTask>) run_train_task(ctx, body, program);
+        else if constexpr (std::is_same_v<Body, PredictTask>) run_predict_task(ctx, body, program);
+      },
+      ctx.task.body);
 }
 
 class Runner {
@@ -206,16 +220,12 @@ void Runner::run_point(const TaskDecl& task, const Assignment& point, const fs::
 
   record.runs.emplace_back().params = point;
   const TaskContext ctx{task, base_.experiment, module, data_, dir, record.runs.back(), options_, reporter_};
-  std::visit(
-      [&](const auto& body) {
-        using Body = std::decay_t<decltype(body)>;
-        if constexpr (std::is_same_v<Body, KernelTask>) run_kernel_task(ctx, body, *program);
-        else if constexpr (std::is_same_v<Body, EmpiricalTask>) run_empirical_task(ctx, body, *program);
-        else if constexpr (std::is_same_v<Body, TrainTask>) run_train_task(ctx, body, *program);
-        else if constexpr (std::is_same_v<Body, PredictTask>) run_predict_task(ctx, body, *program);
-        // PlotTask: run_task draws plots
-      },
-      task.body);
+  try {
+    run_body(ctx, *program);
+  } catch (const jobs::NanResult& e) {  // say which task (and sweep point) it was
+    throw runtime::DataError(fmt::format("task '{}'{}: {}", task.name,
+                                         point.empty() ? "" : " [" + point_dir(point) + "]", e.what()));
+  }
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "compiler/sema/module.h"
 #include "compiler/source/diagnostics.h"
 #include "runtime/empirical_kernel.h"
+#include "runtime/errors.h"
 #include "runtime/kernels.h"
 #include "runtime/predict.h"
 #include "runtime/program.h"
@@ -38,8 +39,13 @@ runtime::Prediction predict(const runtime::KernelProgram& program, runtime::Pred
                             const runtime::RowMatrix& x_train, const runtime::RowMatrix& y_train,
                             const runtime::RowMatrix& x_test, const runtime::PredictOptions& options);
 
-// The NaN rule: throws runtime::DataError "WHAT is NaN at entry (i, j, ...); no output written"
-// at the first NaN of the C-order array `data` of `shape`.
+// What the NaN rule throws: a DataError, so every command reports it as bad input (exit 1).
+struct NanResult : runtime::DataError {
+  using runtime::DataError::DataError;
+};
+
+// The NaN rule: throws NanResult "WHAT is NaN at entry (i, j, ...); no output written" at the
+// first NaN of the C-order array `data` of `shape`.
 void refuse_nan(const double* data, const std::vector<long>& shape, const std::string& what);
 
 }  // namespace sgntk::jobs

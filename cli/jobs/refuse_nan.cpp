@@ -2,7 +2,6 @@
 #include <fmt/format.h>
 
 #include "cli/jobs/jobs.h"
-#include "runtime/errors.h"
 
 namespace sgntk::jobs {
 
@@ -16,7 +15,7 @@ void refuse_nan(const double* data, const std::vector<long>& shape, const std::s
       index[d] = static_cast<long>(rest % static_cast<std::size_t>(shape[d]));
       rest /= static_cast<std::size_t>(shape[d]);
     }
-    throw runtime::DataError(fmt::format("{} is NaN at entry ({}); no output written", what, fmt::join(index, ", ")));
+    throw NanResult(fmt::format("{} is NaN at entry ({}); no output written", what, fmt::join(index, ", ")));
   }
 }
 
