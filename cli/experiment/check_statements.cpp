@@ -12,14 +12,19 @@
 
 namespace sgntk::experiment {
 
-void ExperimentChecker::data(const ast::Data& d) {
-  const std::string& callee = d.source.callee.name;
-  const Signature* sig = find_signature(data_signatures(), callee);
+const Signature* ExperimentChecker::signature(const std::vector<Signature>& table, const ast::Name& callee,
+                                              const char* what) {
+  const Signature* sig = find_signature(table, callee.name);
   if (sig == nullptr) {
-    diags().error(at(d.source.callee), fmt::format("unknown data source '{}'", callee));
-    sema::note_did_you_mean(diags(), at(d.source.callee), callee, names_of(data_signatures()));
-    return;
+    diags().error(at(callee), fmt::format("unknown {} '{}'", what, callee.name));
+    sema::note_did_you_mean(diags(), at(callee), callee.name, names_of(table));
   }
+  return sig;
+}
+
+void ExperimentChecker::data(const ast::Data& d) {
+  const Signature* sig = signature(data_signatures(), d.source.callee, "data source");
+  if (sig == nullptr) return;
   // Only earlier data may be selected from: no cycles, and the file reads top to bottom.
   const std::set<std::string> all = data_names;
   data_names = defined_data_;
@@ -83,13 +88,8 @@ void ExperimentChecker::target(const ast::Target& t) {
 }
 
 void ExperimentChecker::task(const ast::Task& t) {
-  const std::string& callee = t.call.callee.name;
-  const Signature* sig = find_signature(task_signatures(), callee);
-  if (sig == nullptr) {
-    diags().error(at(t.call.callee), fmt::format("unknown task '{}'", callee));
-    sema::note_did_you_mean(diags(), at(t.call.callee), callee, names_of(task_signatures()));
-    return;
-  }
+  const Signature* sig = signature(task_signatures(), t.call.callee, "task");
+  if (sig == nullptr) return;
   auto checked = check(t.call.items, *sig, /*apply_defaults=*/true, at(t.call.callee));
   if (!checked) return;
   TaskDecl out;

@@ -51,6 +51,8 @@ class ExperimentChecker {
     CheckedArgs args;
     std::vector<Sweep> sweeps;
   };
+  // The signature `callee` names in `table`; nullptr after reporting "unknown WHAT 'NAME'".
+  const Signature* signature(const std::vector<Signature>& table, const ast::Name& callee, const char* what);
   std::optional<Checked> check(const std::vector<ast::Item>& items, const Signature& sig, bool apply_defaults,
                                SourceRange callee);
   bool sweep(const ast::Item& item, const Signature& sig, std::vector<Sweep>& sweeps);
