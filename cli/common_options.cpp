@@ -12,7 +12,10 @@ void add_common_options(CLI::App& command, CommonOptions& options, unsigned whic
     command.add_option("--threads", options.threads, "Worker threads (default: all cores)")
         ->check(CLI::NonNegativeNumber);
   if (which & option_plugin_path)
-    command.add_option("--plugin-path", options.plugin_paths, "Extra folder searched for surrogate plugins (repeatable)")
+    command
+        .add_option("--plugin-path", options.plugin_paths,
+                    "Folder or library searched first for surrogate plugins (repeatable); then SGNTK_PLUGIN_PATH, "
+                    "then the built-in plugins")
         ->allow_extra_args(false);
   if (which & option_tolerance)
     command.add_option("--tolerance", options.tolerance, "Relative error target of numeric expectations")

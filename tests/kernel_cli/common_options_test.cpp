@@ -36,7 +36,7 @@ std::string help_of(const std::string& help, const std::string& option) {
 }  // namespace
 
 TEST_CASE("every command that takes a common option describes it in the same words") {
-  const std::vector<std::string> commands{"check", "kernel", "train", "empirical", "predict", "run"};
+  const std::vector<std::string> commands{"check", "kernel", "train", "empirical", "predict", "run", "plugins"};
   const std::vector<std::string> options{"--set", "--threads", "--plugin-path", "--network", "--tolerance", "--quiet"};
   std::map<std::string, std::string> help;
   for (const std::string& command : commands) {
