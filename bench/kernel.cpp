@@ -23,6 +23,7 @@
 
 #include "compiler/lower/lower.h"
 #include "compiler/sema/load_spec.h"
+#include "runtime/bind.h"
 #include "runtime/kernels.h"
 
 using namespace sgntk;
@@ -50,7 +51,8 @@ runtime::KernelProgram compile(const std::string& text) {
   Diagnostics diags;
   auto spec = load_spec_text("bench.sgntk", text, {}, diags);
   std::optional<runtime::KernelProgram> program;
-  if (spec) program = lower::lower(spec->module, "", {}, diags);
+  if (spec)
+    if (const auto data = lower::lower(spec->module, "", {}, diags)) program = runtime::bind(*data).program;
   if (!program) {
     fmt::print(stderr, "{}", diags.render());
     std::exit(3);

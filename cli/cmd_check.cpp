@@ -5,11 +5,12 @@
 #include "cli/commands.h"
 #include "cli/common_options.h"
 #include "cli/exit_codes.h"
-#include "compiler/lower/lower.h"
+#include "cli/experiment/load_experiment.h"
+#include "cli/jobs/jobs.h"
 #include "compiler/parse/ast_dump.h"
 #include "compiler/parse/spec_parser.h"
-#include "cli/experiment/load_experiment.h"
 #include "compiler/sema/module_print.h"
+#include "runtime/describe_program.h"
 
 namespace sgntk::cli {
 namespace {
@@ -44,9 +45,9 @@ int run_check(const CheckArgs& args) {
     if (args.dump == "graph") {
       out = sema::dump_graph(loaded->module);
     } else if (args.dump == "program") {
-      lower::LowerOptions options;
-      options.plugin_paths = args.common.plugin_paths;
-      out = lower::dump_program(loaded->module, options, diags);
+      for (const sema::Network& network : loaded->module.networks)
+        if (const auto program = jobs::lower_and_bind(loaded->module, network.name, {}, {args.common.plugin_paths}, diags))
+          out += runtime::describe(*program);
     } else {
       out = sema::describe_module(loaded->module);
     }

@@ -2,7 +2,7 @@
 
 #include <iostream>
 
-#include "compiler/lower/lower.h"
+#include "cli/jobs/jobs.h"
 
 namespace sgntk::cli {
 
@@ -11,10 +11,10 @@ std::optional<CompiledNetwork> compile_network(const std::string& spec_path, con
   CompiledNetwork out;
   out.spec = experiment::load_experiment(spec_path, common.sets, diags);
   lower::LowerOptions options;
-  options.plugin_paths = common.plugin_paths;
   options.tolerance = common.tolerance;
   std::optional<runtime::KernelProgram> program;
-  if (out.spec) program = lower::lower(out.spec->spec->module, common.network, options, diags);
+  if (out.spec)
+    program = jobs::lower_and_bind(out.spec->spec->module, common.network, options, {common.plugin_paths}, diags);
   std::cerr << diags.render();
   if (!program) return std::nullopt;
   out.program = std::move(*program);

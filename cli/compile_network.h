@@ -1,6 +1,6 @@
 // The first step of every command that runs a network: load and check the whole spec (with
-// --set overrides) and lower one network to its kernel program, rendering every diagnostic to
-// stderr.
+// --set overrides), lower one network to its kernel program and bind it (load its plugins),
+// rendering every diagnostic to stderr.
 #pragma once
 #include <memory>
 #include <optional>
@@ -8,7 +8,7 @@
 
 #include "cli/common_options.h"
 #include "cli/experiment/load_experiment.h"
-#include "runtime/program.h"
+#include "runtime/bound_program.h"
 
 namespace sgntk::cli {
 

@@ -2,11 +2,12 @@
 // expression bytecode (bytecode.h) or a plugin surrogate (plugin_host.h). One virtual call per
 // array, never per scalar.
 #pragma once
-#include <cmath>
 #include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "runtime/program/shape.h"
 
 namespace sgntk::runtime {
 
@@ -35,13 +36,7 @@ class GaussianAverage {
 
 using GaussianAverageRef = std::shared_ptr<const GaussianAverage>;
 
-// What the compiler knows about where a function is not smooth; quadrature splits there.
-struct Shape {
-  std::vector<double> breakpoints;  // kinks, jumps and support edges, sorted, unique
-  double support_lo = -HUGE_VAL;    // f == 0 outside [support_lo, support_hi]
-  double support_hi = HUGE_VAL;
-  bool smooth = true;               // analytic on the real line (Gauss-Hermite converges fast)
-  int parity = 0;                   // +1 even, -1 odd, 0 neither/unknown
-};
+// Where a function is not smooth (program/shape.h); quadrature splits there.
+using program::Shape;
 
 }  // namespace sgntk::runtime

@@ -41,27 +41,15 @@ inline void binary(double* d, const double* a, const double* b, std::size_t n, F
   for (std::size_t i = 0; i < n; ++i) d[i] = f(a[i], b[i]);
 }
 
-constexpr std::string_view op_names[] = {
-    "load_const", "load_x", "add", "mul", "pow", "add_const", "mul_const", "pow_int", "sqrt", "pow_const",
-    "exp", "log", "abs", "sign", "heaviside", "relu", "erf", "tanh", "sigmoid", "sin", "cos", "atan",
-    "min", "max", "select"};
-
 }  // namespace
 
-std::string_view op_name(Op op) { return op_names[static_cast<int>(op)]; }
-
-Bytecode::Bytecode(std::vector<Instruction> code, int registers, int result, std::string text)
-    : code_(std::move(code)), registers_(registers), result_(result), text_(std::move(text)) {
-  auto check = [&](int r) {
-    if (r < 0 || r >= registers_) throw std::invalid_argument("Bytecode: register out of range in " + text_);
-  };
-  check(result_);
-  for (const Instruction& ins : code_) {
-    check(ins.dst), check(ins.a), check(ins.b), check(ins.c);
-    if (ins.op == Op::pow_int && !(std::fabs(ins.value) <= 64 && ins.value == std::floor(ins.value)))
-      throw std::invalid_argument("Bytecode: pow_int exponent must be an integer in [-64, 64]");
-  }
-  if (code_.empty()) throw std::invalid_argument("Bytecode: empty program for " + text_);
+Bytecode::Bytecode(program::Bytecode code) {
+  if (const std::string problem = program::bytecode_problem(code); !problem.empty())
+    throw std::invalid_argument("Bytecode: " + problem);
+  code_ = std::move(code.code);
+  registers_ = code.registers;
+  result_ = code.result;
+  text_ = std::move(code.text);
 }
 
 void Bytecode::eval(const double* x, double* out, std::size_t n) const {

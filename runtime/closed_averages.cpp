@@ -3,6 +3,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <numbers>
+#include <stdexcept>
 
 namespace sgntk::runtime {
 namespace {
@@ -91,6 +92,17 @@ GaussianAverageRef sin_average(double k) {
   return make([k](double m, double s2) { return std::exp(-0.5 * k * k * s2) * std::sin(k * m); },
               fmt::format("exp(-{}^2 s2/2) sin({} m)", k, k));
 }
-
+GaussianAverageRef closed_average(const program::ClosedAverage& a) {
+  using program::AverageId;
+  switch (a.id) {
+    case AverageId::erf: return erf_average(a.p[0]);
+    case AverageId::bump: return bump_average(a.p[0], a.p[1]);
+    case AverageId::moment: return moment_average(static_cast<int>(a.p[0]));
+    case AverageId::relu: return relu_average();
+    case AverageId::cos: return cos_average(a.p[0]);
+    case AverageId::sin: return sin_average(a.p[0]);
+  }
+  throw std::invalid_argument("closed_average: unknown id");
+}
 
 }  // namespace sgntk::runtime

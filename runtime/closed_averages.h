@@ -1,8 +1,9 @@
 // Closed-form one-dimensional Gaussian averages E[g(V)], V ~ N(mean, var), of the function
-// families the compiler recognises. They turn conditional expectations into formulas
-// (science.md section 3: E[delta(u) g(v)] = p_u(0) E[g(V)]).
+// families the compiler recognises. They turn conditional expectations into formulas:
+// E[delta(u) g(v)] = p_u(0) E[g(V)], V the law of v given u = 0.
 #pragma once
 #include "runtime/array_function.h"
+#include "runtime/program/closed_forms.h"
 
 namespace sgntk::runtime {
 
@@ -17,5 +18,8 @@ GaussianAverageRef relu_average();
 // cos(k x) and sin(k x).                             E = exp(-k^2 s2 / 2) cos(k m), ... sin
 GaussianAverageRef cos_average(double k);
 GaussianAverageRef sin_average(double k);
+
+// The average a program names (program::AverageId with its parameters).
+GaussianAverageRef closed_average(const program::ClosedAverage& a);
 
 }  // namespace sgntk::runtime

@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <string>
 
-#include "runtime/program.h"
+#include "runtime/bound_program.h"
 
 namespace sgntk::runtime {
 

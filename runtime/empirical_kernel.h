@@ -1,4 +1,4 @@
-// Empirical tangent kernels of finite networks (science.md section 2):
+// Empirical tangent kernels of finite networks:
 //   NTK     K(x, x') = J(x) . J(x')^T      SG-NTK  K(x, x') = J(x) . J~(x')^T
 // with J the true Jacobian of the output with respect to all parameters and J~ the
 // quasi-Jacobian back-propagated with the surrogates. Never formed parameter by parameter:

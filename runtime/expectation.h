@@ -5,7 +5,7 @@
 #include <span>
 #include <string>
 
-#include "runtime/program.h"
+#include "runtime/bound_program.h"
 
 namespace sgntk::runtime {
 

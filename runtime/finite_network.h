@@ -1,4 +1,4 @@
-// One finite-width network of a KernelProgram (science.md section 1): NTK parameterisation,
+// One finite-width network of a KernelProgram in the NTK parameterisation:
 //   h^1 = (sw_1/sqrt(d)) W^1 x + sb_1 b^1,  h^{l+1} = (sw/sqrt(n_l)) W^{l+1} phi_l(h^l) + sb b^{l+1},
 // readout f = h^{L+1}, all W and b standard normal from a counter-based generator keyed by
 // (seed, network index, layer, element). Batched over samples: a layer maps the N x n_{l-1}
@@ -13,7 +13,7 @@
 #include <functional>
 #include <vector>
 
-#include "runtime/program.h"
+#include "runtime/bound_program.h"
 
 namespace sgntk::runtime {
 

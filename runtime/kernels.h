@@ -7,7 +7,7 @@
 #include <functional>
 
 #include "runtime/matrix_io.h"
-#include "runtime/program.h"
+#include "runtime/bound_program.h"
 
 namespace sgntk::runtime {
 

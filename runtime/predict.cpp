@@ -37,7 +37,8 @@ void require_finite(const RowMatrix& m, const char* name) {
         throw DataError(fmt::format("{} is {} at entry ({}, {}); no prediction", name, m(i, j), i, j));
 }
 
-// The naive NTK of a jump activation is +inf exactly on the diagonal (science.md section 3).
+// The naive NTK of a jump activation is +inf exactly on the diagonal: its derivative is a delta,
+// and E[delta(u) delta(v)] is infinite where u = v.
 void reject_infinite_diagonal(const RowMatrix& k) {
   for (Index i = 0; i < k.rows(); ++i)
     if (std::isinf(k(i, i)))

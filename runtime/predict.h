@@ -1,4 +1,4 @@
-// Infinite-width predictions (science.md section 4): the mean and covariance of the outputs of
+// Infinite-width predictions: the mean and covariance of the outputs of
 // an infinitely wide network trained for flow time t = eta * steps on the loss
 // (1/2N) sum_i |f(x_i) - y_i|^2, with kernel K (NTK Theta for gradient descent, SG-NTK I for
 // surrogate gradient learning, NNGP Sigma for training the readout alone) and prior Sigma:
@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "runtime/matrix_io.h"
-#include "runtime/program.h"
+#include "runtime/bound_program.h"
 
 namespace sgntk::runtime {
 

@@ -1,4 +1,4 @@
-// Full-batch training of finite networks (science.md section 4): loss (1/2N) sum_i |f(x_i) - y_i|^2,
+// Full-batch training of finite networks: loss (1/2N) sum_i |f(x_i) - y_i|^2,
 // gradient descent (true derivative) or surrogate gradient learning (each layer's surrogate),
 // learning rate eta, S steps. One network's arithmetic is sequential; an ensemble runs its
 // networks in parallel (one TBB task per network), so results are bitwise identical for every
@@ -10,7 +10,7 @@
 
 #include "runtime/finite_network.h"
 #include "runtime/matrix_io.h"
-#include "runtime/program.h"
+#include "runtime/bound_program.h"
 
 namespace sgntk::runtime {
 

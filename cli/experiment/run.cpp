@@ -10,7 +10,6 @@
 #include "cli/experiment/load_experiment.h"
 #include "cli/experiment/tasks.h"
 #include "cli/jobs/jobs.h"
-#include "compiler/lower/lower.h"
 #include "runtime/errors.h"
 #include "runtime/matrix_io.h"
 
@@ -213,9 +212,7 @@ void Runner::run_point(const TaskDecl& task, const Assignment& point, const fs::
     if (!at_point) throw runtime::DataError(fmt::format("task '{}': the spec does not load at {}", task.name, label));
   }
   const sema::Module& module = at_point ? at_point->module : base_.spec->module;
-  lower::LowerOptions lowering;
-  lowering.plugin_paths = options_.plugin_paths;
-  const auto program = lower::lower(module, *network_of(task.body), lowering, diags_);
+  const auto program = jobs::lower_and_bind(module, *network_of(task.body), {}, {options_.plugin_paths}, diags_);
   if (!program) throw runtime::DataError(fmt::format("task '{}': the network does not compile", task.name));
 
   record.runs.emplace_back().params = point;

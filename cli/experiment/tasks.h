@@ -9,7 +9,7 @@
 #include "cli/experiment/manifest.h"
 #include "cli/experiment/run.h"
 #include "compiler/sema/module.h"
-#include "runtime/program.h"
+#include "runtime/bound_program.h"
 
 namespace sgntk::experiment {
 

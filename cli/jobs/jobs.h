@@ -10,16 +10,24 @@
 #include <string>
 #include <vector>
 
+#include "compiler/lower/lower.h"
 #include "compiler/sema/module.h"
 #include "compiler/source/diagnostics.h"
+#include "runtime/bind.h"
 #include "runtime/empirical_kernel.h"
 #include "runtime/errors.h"
 #include "runtime/kernels.h"
 #include "runtime/predict.h"
-#include "runtime/program.h"
+#include "runtime/bound_program.h"
 #include "runtime/training.h"
 
 namespace sgntk::jobs {
+
+// The program every job runs: lower::lower, then runtime::bind (which loads the plugins), with
+// bind's problems reported at their spec positions. std::nullopt after an error.
+std::optional<runtime::KernelProgram> lower_and_bind(const sema::Module& module, const std::string& network,
+                                                    const lower::LowerOptions& options,
+                                                    const runtime::BindOptions& bind_options, Diagnostics& diags);
 
 // K[i][j] = K(x1_i, x2_j); x2 == nullptr: x1.
 runtime::RowMatrix kernel(const runtime::KernelProgram& program, runtime::KernelKind kind, const runtime::RowMatrix& x1,

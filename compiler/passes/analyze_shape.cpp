@@ -82,9 +82,9 @@ Interval nonnegative_set(Expr h) {
 
 class Analyzer {
  public:
-  runtime::Shape run(Expr e) {
+  program::Shape run(Expr e) {
     visit_all(e);
-    runtime::Shape s;
+    program::Shape s;
     const Interval supp = support(e);
     if (supp.empty()) {  // identically zero
       s.support_lo = s.support_hi = 0.0;
@@ -216,6 +216,6 @@ class Analyzer {
 
 }  // namespace
 
-runtime::Shape analyze_shape(Expr e) { return Analyzer().run(e); }
+program::Shape analyze_shape(Expr e) { return Analyzer().run(e); }
 
 }  // namespace sgntk::passes

@@ -6,10 +6,10 @@
 // relies on adaptivity).
 #pragma once
 #include "compiler/graph/expr.h"
-#include "runtime/array_function.h"
+#include "runtime/program/shape.h"
 
 namespace sgntk::passes {
 
-runtime::Shape analyze_shape(graph::Expr e);
+program::Shape analyze_shape(graph::Expr e);
 
 }  // namespace sgntk::passes

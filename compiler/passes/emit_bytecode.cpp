@@ -14,8 +14,8 @@ namespace {
 
 using graph::Expr;
 using graph::Kind;
-using runtime::Instruction;
-using runtime::Op;
+using program::Instruction;
+using program::Op;
 
 // How one node becomes one instruction: the opcode, the children that must sit in registers
 // (in operand order a, b, c) and the immediate.
@@ -127,12 +127,11 @@ class Emitter {
 
 }  // namespace
 
-std::shared_ptr<const runtime::Bytecode> emit_bytecode(Expr e) {
+program::Bytecode emit_bytecode(Expr e) {
   if (e->has_delta) throw std::invalid_argument("emit_bytecode: " + graph::to_spec(e) + " contains a delta");
   Emitter emitter(e);
   const int result = emitter.emit(e);
-  return std::make_shared<const runtime::Bytecode>(emitter.take_code(), emitter.registers(), result,
-                                                    graph::to_spec(e));
+  return program::Bytecode{emitter.take_code(), emitter.registers(), result, graph::to_spec(e)};
 }
 
 }  // namespace sgntk::passes

@@ -3,12 +3,15 @@
 namespace sgntk::passes {
 namespace {
 
-using runtime::ClosedFormId;
-using runtime::ClosedFormTerm;
-using runtime::Term;
+using program::ClosedFormId;
+using program::ClosedFormTerm;
+using program::Term;
 
 void closed(std::vector<Term>& out, double coef, ClosedFormId id, std::array<double, 4> p, bool swap) {
-  out.push_back(Term{coef, ClosedFormTerm{id, p, swap}});
+  // Built in place: moving a temporary Term trips GCC 12's -Wmaybe-uninitialized on the variant.
+  Term& t = out.emplace_back();
+  t.coef = coef;
+  t.what = ClosedFormTerm{id, p, swap};
 }
 
 bool centred(const Atom& a) { return a.shift == 0; }

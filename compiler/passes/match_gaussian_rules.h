@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "compiler/passes/gaussian_family.h"
-#include "runtime/program.h"
+#include "runtime/program/program.h"
 
 namespace sgntk::passes {
 
@@ -15,7 +15,7 @@ struct PairRule {
   Family f, g;                                       // Family::generic matches any family
   bool (*condition)(const Atom& f, const Atom& g);  // null: always
   // Appends coef-weighted terms for E[f(u) g(v)]; `swap` marks the swapped orientation.
-  void (*emit)(const Atom& f, const Atom& g, double coef, bool swap, std::vector<runtime::Term>& out);
+  void (*emit)(const Atom& f, const Atom& g, double coef, bool swap, std::vector<program::Term>& out);
 };
 
 std::span<const PairRule> pair_rules();

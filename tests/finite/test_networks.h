@@ -9,7 +9,7 @@
 #include <utility>
 
 #include "tests/support/scalar_function.h"
-#include "runtime/program.h"
+#include "runtime/bound_program.h"
 
 namespace sgntk::test {
 
@@ -57,7 +57,7 @@ inline runtime::KernelProgram network(int input_dim, std::vector<runtime::LayerP
   return p;
 }
 
-// Analytic expectations (science.md section 3). erf(m x) = erf_e(x) with e = 1/(2 m^2);
+// Analytic expectations. erf(m x) = erf_e(x) with e = 1/(2 m^2);
 // erf_m' = 2 N(.; 0, e), so E[erf_m'(u) erf_k'(v)] = 4 E[N(u; 0, e_m) N(v; 0, e_k)].
 inline runtime::Term closed(runtime::ClosedFormId id, double e1, double e2, double coef = 1.0) {
   runtime::ClosedFormTerm t{id, {e1, e2, 0, 0}, false};

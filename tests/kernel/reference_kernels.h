@@ -1,7 +1,7 @@
 // An independent, deliberately plain implementation of the published closed-form recursions
-// (science.md sections 1-3; Williams 1997 for erf, Cho & Saul 2009 for relu), written straight
-// from the formulas and sharing no code with sgntk's runtime. Tests hold the compiled kernels
-// against it.
+// (those stated in runtime/program/program.h; Williams 1997 for erf, Cho & Saul 2009 for relu),
+// written straight from the formulas and sharing no code with sgntk's runtime. Tests hold the
+// compiled kernels against it.
 #pragma once
 #include <algorithm>
 #include <cmath>

@@ -10,12 +10,18 @@
 #include "compiler/graph/build.h"
 #include "compiler/graph/evaluate.h"
 #include "compiler/passes/emit_bytecode.h"
+#include "runtime/bytecode.h"
 
 using namespace sgntk;
 using graph::Expr;
 using graph::Kind;
 
 namespace {
+
+// The expression compiled and made executable, as bind does.
+std::shared_ptr<const runtime::Bytecode> compile(Expr e) {
+  return std::make_shared<const runtime::Bytecode>(passes::emit_bytecode(e));
+}
 
 // The test expressions, written with the canonicalising builders.
 std::vector<Expr> expressions(graph::GraphContext& g) {
@@ -77,7 +83,7 @@ TEST_CASE("bytecode agrees with graph::evaluate on 24 expressions, pointwise and
   std::vector<double> xs = points();
   while (xs.size() < 1000) xs.push_back(0.001 * static_cast<double>(xs.size()));
   for (Expr e : expressions(g)) {
-    const auto code = passes::emit_bytecode(e);
+    const auto code = compile(e);
     CAPTURE(code->text());
     std::vector<double> out(xs.size());
     code->eval(xs.data(), out.data(), xs.size());  // 1000 points: blocks of 256, 256, 256, 232
@@ -104,11 +110,11 @@ TEST_CASE("bytecode is finite where the expression is, and NaN where it genuinel
   const Expr x = g.x();
   const double xs[] = {-1000, -40, 0, 40, 1000};
   double out[5];
-  passes::emit_bytecode(graph::call(g, Kind::Sigmoid, x))->eval(xs, out, 5);
+  compile(graph::call(g, Kind::Sigmoid, x))->eval(xs, out, 5);
   for (double v : out) CHECK(std::isfinite(v));
   CHECK(out[0] == 0.0);
   CHECK(out[4] == 1.0);
-  passes::emit_bytecode(graph::call(g, Kind::Log, x))->eval(xs, out, 5);
+  compile(graph::call(g, Kind::Log, x))->eval(xs, out, 5);
   CHECK(std::isnan(out[0]));
   CHECK(out[2] == -HUGE_VAL);
 }
@@ -119,14 +125,14 @@ TEST_CASE("emit_bytecode folds constants into immediates and reuses registers") 
   // exp(-(x^2)/2) + 1: x, x^2, *-0.5, exp, +1: one register suffices
   const Expr e = graph::add(g, graph::call(g, Kind::Exp, graph::mul(g, g.constant(-0.5), graph::pow(g, x, g.constant(2)))),
                             g.constant(1));
-  const auto code = passes::emit_bytecode(e);
+  const auto code = compile(e);
   CHECK(code->registers() == 1);
   CHECK(code->code().size() == 5);
   CHECK(code->disassemble() == "r0 = load_x\nr0 = pow_int r0, 2\nr0 = mul_const r0, -0.5\nr0 = exp r0\n"
                                "r0 = add_const r0, 1\nreturn r0\n");
   // A shared node is computed once: erf(x) * erf(x) + 2 erf(x)
   const Expr s = graph::call(g, Kind::Erf, x);
-  const auto shared = passes::emit_bytecode(graph::add(g, graph::mul(g, s, s), graph::mul(g, g.constant(2), s)));
+  const auto shared = compile(graph::add(g, graph::mul(g, s, s), graph::mul(g, g.constant(2), s)));
   int erfs = 0;
   for (const auto& ins : shared->code()) erfs += ins.op == runtime::Op::erf;
   CHECK(erfs == 1);

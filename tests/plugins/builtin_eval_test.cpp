@@ -10,6 +10,7 @@
 
 #include "compiler/graph/build.h"
 #include "compiler/passes/emit_bytecode.h"
+#include "runtime/bytecode.h"
 #include "plugin_fixture.h"
 
 using namespace sgntk;
@@ -117,10 +118,10 @@ TEST_CASE("every built-in plugin's eval equals its formula written as a spec exp
     CAPTURE(c.id);
     const auto plugin = test::builtin(c.id, c.params);
     GraphContext g;
-    const auto code = passes::emit_bytecode(c.expr(g, plugin->values()));
+    const runtime::Bytecode code(passes::emit_bytecode(c.expr(g, plugin->values())));
     std::vector<double> got(x.size()), want(x.size());
     plugin->eval(x.data(), got.data(), x.size());
-    code->eval(x.data(), want.data(), x.size());
+    code.eval(x.data(), want.data(), x.size());
     // 1e-14 relative to the function's scale (its largest value on the grid). Where the formula
     // itself is ill-conditioned (a tent near its edge, a Gaussian at 15 sigma, cancelling lobes)
     // two correct roundings differ by more than 1e-14 of the tiny value, so the pointwise

@@ -1,20 +1,23 @@
-// resolve_plugins(): plugin surrogates of a checked module become runtime objects, and every
-// failure is a diagnostic at the spec position that names the plugin id and file.
+// Plugin surrogates of a checked module become program references (lower::plugin_refs), bind
+// loads them into runtime objects (runtime::bind_plugins), and every failure becomes a
+// diagnostic at the spec position that names the plugin id and file (lower::report_bind_problems).
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <map>
 #include <fmt/format.h>
 #include <string>
 
-#include "compiler/lower/resolve_plugins.h"
+#include "compiler/lower/plugin_refs.h"
 #include "compiler/sema/load_spec.h"
 #include "plugin_fixture.h"
+#include "runtime/bind_plugins.h"
 
 using namespace sgntk;
 
 namespace {
 
-// resolve_plugins() also searches SGNTK_PLUGIN_PATH: these tests must see only the build's
+// Binding also searches SGNTK_PLUGIN_PATH: these tests must see only the build's
 // plugins (and the folders they name), whatever the environment of the run.
 const bool hermetic = [] { return ::unsetenv("SGNTK_PLUGIN_PATH") == 0; }();
 
@@ -38,9 +41,24 @@ struct OneSurrogate {
   }
 };
 
+// The module's plugin surrogates, bound, by name; bind's problems reported into `diags` at
+// their spec positions. A surrogate that could not be bound is missing from the map.
+std::map<std::string, runtime::BoundPlugin> resolve_plugins(const sema::Module& module,
+                                                            const std::vector<std::string>& paths,
+                                                            Diagnostics& diags) {
+  program::KernelProgram program;
+  program.plugins = lower::plugin_refs(module);
+  runtime::PluginBinding binding = runtime::bind_plugins(program.plugins, paths);
+  lower::report_bind_problems(module, program, binding.problems, diags);
+  std::map<std::string, runtime::BoundPlugin> resolved;
+  for (std::size_t i = 0; i < program.plugins.size(); ++i)
+    if (binding.plugins[i].instance) resolved[program.plugins[i].name] = binding.plugins[i];
+  return resolved;
+}
+
 std::string resolve_errors(OneSurrogate& spec, const std::vector<std::string>& paths = {}) {
   Diagnostics diags;
-  const auto resolved = lower::resolve_plugins(spec.module, paths, diags);
+  const auto resolved = resolve_plugins(spec.module, paths, diags);
   CHECK(diags.has_errors());
   CHECK(resolved.empty());
   return diags.render();
@@ -54,28 +72,28 @@ bool has(const std::string& text, const std::string& part) {
 
 }  // namespace
 
-TEST_CASE("a resolved plugin surrogate carries eval, its hooks, its shape and its text") {
+TEST_CASE("a bound plugin surrogate carries eval, its hooks, its shape and its text") {
   REQUIRE(hermetic);
   OneSurrogate spec("g", "gaussian", "sigma", 0.25);
   Diagnostics diags;
-  const auto resolved = lower::resolve_plugins(spec.module, {}, diags);
+  const auto resolved = resolve_plugins(spec.module, {}, diags);
   CHECK(!diags.has_errors());
   REQUIRE(resolved.count("g") == 1);
-  const lower::ResolvedSurrogate& r = resolved.at("g");
+  const runtime::BoundPlugin& r = resolved.at("g");
   REQUIRE(r.eval);
   CHECK(r.e1);
   CHECK(r.e2);
   CHECK(r.shape.smooth);
-  CHECK(r.text == "plugin(\"gaussian\", mu = 0, sigma = 0.25, scale = 1)");
-  CHECK(r.eval->text() == r.text);
-  CHECK(r.file == test::builtin_plugin_dir() + "/libsgntk_gaussian.so");
+  CHECK(r.instance->text() == "plugin(\"gaussian\", mu = 0, sigma = 0.25, scale = 1)");
+  CHECK(r.eval->text() == r.instance->text());
+  CHECK(r.instance->descriptor().file == test::builtin_plugin_dir() + "/libsgntk_gaussian.so");
   const double x = 0.0;
   double y;
   r.eval->eval(&x, &y, 1);
   CHECK(test::close(y, 1 / (0.25 * std::sqrt(2 * M_PI)), 1e-15));
 
   OneSurrogate fs("fs", "fast_sigmoid", "", 0);
-  const auto plain = lower::resolve_plugins(fs.module, {}, diags);
+  const auto plain = resolve_plugins(fs.module, {}, diags);
   REQUIRE(plain.count("fs") == 1);
   CHECK(!plain.at("fs").e1);  // no closed form: the compiler plans quadrature over eval
   CHECK(!plain.at("fs").e2);
@@ -134,7 +152,7 @@ TEST_CASE("broken plugins fail at the spec line with the plugin's own reason") {
 TEST_CASE("a --plugin-path entry that does not exist is an error") {
   OneSurrogate spec("e", "erf", "", 0);
   Diagnostics diags;
-  const auto resolved = lower::resolve_plugins(spec.module, {"/no/such/plugins"}, diags);
+  const auto resolved = resolve_plugins(spec.module, {"/no/such/plugins"}, diags);
   CHECK(diags.error_count() == 1);
   CHECK(has(diags.render(), "sgntk: error: plugin path '/no/such/plugins' does not exist"));
   CHECK(resolved.count("e") == 1);  // still found in the build folder; the run stops anyway
@@ -154,18 +172,18 @@ TEST_CASE("plugin surrogates parsed from a spec resolve, and a bad one points at
   auto spec = load_spec_text("plugins.sgntk", text, {}, diags);
   INFO(diags.render());
   REQUIRE(spec);
-  const auto resolved = lower::resolve_plugins(spec->module, {}, diags);
+  const auto resolved = resolve_plugins(spec->module, {}, diags);
   CHECK(!diags.has_errors());
   REQUIRE(resolved.size() == 2);
-  CHECK(resolved.at("er").text == "plugin(\"erf\", alpha = 1, scale = 2)");
+  CHECK(resolved.at("er").instance->text() == "plugin(\"erf\", alpha = 1, scale = 2)");
   CHECK(resolved.at("er").e1);
-  CHECK(resolved.at("fs").text == "plugin(\"fast_sigmoid\", slope = 25, scale = 1)");
+  CHECK(resolved.at("fs").instance->text() == "plugin(\"fast_sigmoid\", slope = 25, scale = 1)");
 
   const std::string bad = "surrogate fs = plugin(\"fast_sigmoid\", slope = 0)\n";
   Diagnostics bad_diags;
   auto bad_spec = load_spec_text("bad.sgntk", bad, {}, bad_diags);
   REQUIRE(bad_spec);
-  CHECK(lower::resolve_plugins(bad_spec->module, {}, bad_diags).empty());
+  CHECK(resolve_plugins(bad_spec->module, {}, bad_diags).empty());
   CHECK(has(bad_diags.render(), "bad.sgntk:1:39: error: plugin 'fast_sigmoid' ("));
   CHECK(has(bad_diags.render(), "parameter 'slope' = 0 is outside its range (0, inf)"));
 }

@@ -1,4 +1,4 @@
-// Shared setup of the prediction tests: the paper's data (science.md section 5), the paper's
+// Shared setup of the prediction tests: the paper's data (points on the unit circle), the paper's
 // specs compiled, kernels on train/test sets, and independent references (an RK4 integrator of
 // the gradient-flow ODE).
 #pragma once
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "compiler/lower/lower.h"
+#include "runtime/bind.h"
 #include "compiler/sema/load_spec.h"
 #include "runtime/kernels.h"
 #include "runtime/predict.h"
@@ -53,7 +54,8 @@ inline runtime::KernelProgram paper_program(const std::string& name, const std::
   Diagnostics diags;
   auto spec = load_spec(std::string(SGNTK_SOURCE_DIR) + "/specs/paper/" + name + ".sgntk", sets, diags);
   std::optional<runtime::KernelProgram> program;
-  if (spec) program = lower::lower(spec->module, "", lower::LowerOptions{}, diags);
+  if (spec)
+    if (const auto data = lower::lower(spec->module, "", lower::LowerOptions{}, diags)) program = runtime::bind(*data).program;
   INFO(diags.render());
   REQUIRE(program.has_value());
   return *program;

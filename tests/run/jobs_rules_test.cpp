@@ -12,7 +12,6 @@
 #include "cli/experiment/load_experiment.h"
 #include "cli/experiment/run.h"
 #include "cli/jobs/jobs.h"
-#include "compiler/lower/lower.h"
 #include "npy_reader.h"
 #include "tests/support/run_process.h"
 
@@ -95,7 +94,7 @@ task k = kernel(network = net, kind = nngp, x1 = grid, sweep s = [1/3, 0.1 + 0.2
     const sema::Module& module = at_point->spec->module;
     CHECK(std::memcmp(&module.params.at("s"), &s, sizeof s) == 0);
     CHECK(module.networks.at(0).hidden.at(0).sigma_b == s);
-    const auto program = lower::lower(module, "net", {}, diags);
+    const auto program = jobs::lower_and_bind(module, "net", {}, {}, diags);
     REQUIRE(program.has_value());
     experiment::DataSets data(at_point->experiment);
     runtime::KernelOptions kernel_options;

@@ -1,12 +1,8 @@
-// The kernel program: what the compiler emits and the runtime executes. Plain data; the runtime
-// never includes compiler/. One program describes the infinite-width kernels of one network.
-//
-// Conventions (../shared/science.md sections 1-3). For a pair (x, x') and a hidden layer l with
-// a = Sigma^l(x,x), b = Sigma^l(x',x'), c = Sigma^l(x,x'), (u, v) ~ N(0, [[a, c], [c, b]]):
-//   Sigma^{l+1}  = sw^2 E[phi(u) phi(v)]  + sb^2        (sw, sb of the layer that reads phi)
-//   dSigma^{l+1} = sw^2 E[phi'(u) phi'(v)]
-//   mSigma^{l+1} = sw^2 E[phi'(u) g(v)]                 (u belongs to x: true; v to x': surrogate)
-//   Theta^{l+1}  = Theta^l * dSigma^{l+1} + Sigma^{l+1};  I^{l+1} = I^l * mSigma^{l+1} + Sigma^{l+1}
+// The bound kernel program: the executable form of a program::KernelProgram
+// (runtime/program/program.h) that runtime::bind (bind.h) builds. The same structure with
+// every function live: bytecode as register machines, plugins loaded and checked, 1-D averages
+// as objects. Kernels, finite-width networks, training and predictions run this form; the
+// conventions (what each expectation is, how layers combine) are those of program.h.
 #pragma once
 #include <array>
 #include <string>
@@ -14,33 +10,12 @@
 #include <vector>
 
 #include "runtime/array_function.h"
+#include "runtime/program/closed_forms.h"
 
 namespace sgntk::runtime {
 
-// Closed-form bivariate Gaussian expectations, zero means. Parameters are listed per id.
-// "eps" parameterisations keep the jump limit finite: eps = 0 is the limit.
-enum class ClosedFormId {
-  erf_erf,      // E[erf_e1(u) erf_e2(v)], erf_e(x) = erf(x / sqrt(2 e)); e = 0: sign   p = {e1, e2}
-                //   = (2/pi) asin(c / sqrt((e1 + a)(e2 + b)))
-  bump_bump,    // E[N(u; s1, e1) N(v; s2, e2)]; e = 0: delta(u - s1)      p = {e1, e2, s1, s2}
-                //   = the N(0, [[a + e1, c], [c, b + e2]]) density at (s1, s2); centred:
-                //   1 / (2 pi sqrt((e1 + a)(e2 + b) - c^2))    (+inf when that is 0)
-  relu_relu,    // E[relu(u) relu(v)] = (sqrt(ab - c^2) + c (pi - acos(rho))) / (2 pi)   p = {}
-  relu_moment,  // E[relu(u) v^q], q in {0, 1}                                        p = {q}
-  moment,       // E[u^p v^q] (Isserlis), p, q non-negative integers                  p = {p, q}
-  bump_moment,  // E[N(u; 0, e) v^q], q a non-negative integer                        p = {e, q}
-  erf_moment,   // E[erf_e(u) v^q], q in {0, 1} (0 by parity; Stein's lemma for q=1)  p = {e, q}
-  cos_cos,      // E[cos(k u) cos(l v)]                                               p = {k, l}
-  sin_sin,      // E[sin(k u) sin(l v)]                                               p = {k, l}
-};
-
-// A closed form; `swap` evaluates it with the roles of (u, a) and (v, b) exchanged, so that
-// e.g. E[1 * erf(v)] or E[v^2 * relu(u)] need no ids of their own.
-struct ClosedFormTerm {
-  ClosedFormId id;
-  std::array<double, 4> p{};
-  bool swap = false;
-};
+using program::ClosedFormId;
+using program::ClosedFormTerm;
 
 // E[N(u - shift; 0, e) g(v)] = N(shift; 0, a + e) * E1[g](mean, var) with the conditional
 // moments of v given the bump; e = 0 is E[delta(u - shift) g(v)]. E1 over g by 1-D quadrature
@@ -57,7 +32,7 @@ struct BumpConditionalTerm {
 
 // E[f(u) g(v)] by numeric integration. Smooth f, g: tensor Gauss-Hermite of `order` points
 // per dimension. Otherwise: outer integral over u split at f's break points, inner E1[g] over
-// the conditional law of v, split at g's break points (science.md section 3, conditional form).
+// the conditional law of v, split at g's break points.
 struct QuadratureTerm {
   enum class Method { gauss_hermite, conditional };
   Method method = Method::gauss_hermite;
