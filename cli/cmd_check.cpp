@@ -5,12 +5,13 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "cli/compile_network.h"
+#include "cli/common_options.h"
 #include "cli/exit_codes.h"
+#include "cli/experiment/load_experiment.h"
+#include "cli/jobs/jobs.h"
 #include "compiler/lower/pass_order.h"
 #include "compiler/parse/ast_dump.h"
 #include "compiler/parse/spec_parser.h"
-#include "compiler/sema/load_spec.h"
 #include "compiler/sema/module_print.h"
 #include "runtime/describe_program.h"
 
@@ -21,8 +22,7 @@ struct CheckArgs {
   std::string spec;
   std::string dump;
   std::string dump_after;
-  std::vector<std::string> sets;
-  std::vector<std::string> plugin_paths;
+  CommonOptions common;  // --set; --plugin-path for --dump program
 };
 
 // The AST dump stops after parsing, so it also works for specs with semantic errors.
@@ -39,7 +39,7 @@ std::optional<std::string> ast_text(const CheckArgs& args, Diagnostics& diags) {
 std::string program_text(const sema::Module& module, const CheckArgs& args, Diagnostics& diags) {
   std::string out;
   for (const sema::Network& network : module.networks)
-    if (const auto program = lower_and_bind(module, network.name, {}, {args.plugin_paths}, diags))
+    if (const auto program = jobs::lower_and_bind(module, network.name, {}, {args.common.plugin_paths}, diags))
       out += runtime::describe(*program);
   return out;
 }
@@ -63,7 +63,9 @@ int run_check(const CheckArgs& args) {
     std::cout << *ast;
     return exit_ok;
   }
-  auto loaded = load_spec(args.spec, args.sets, diags);
+  // The whole spec is checked, its experiment statements too.
+  auto experiment = experiment::load_experiment(args.spec, args.common.sets, diags);
+  const LoadedSpec* loaded = experiment ? experiment->spec.get() : nullptr;
   std::string out;
   if (loaded) {
     const sema::Module& module = loaded->module;
@@ -71,7 +73,7 @@ int run_check(const CheckArgs& args) {
       const std::size_t pass = *lower::find_pass(args.dump_after);  // CLI11 checked the name
       out = lower::dump_passes(module, pass, {}, diags)[pass];
     } else if (args.dump == "all") {
-      Diagnostics parse_again;  // load_spec parsed the same file without an error
+      Diagnostics parse_again;  // the spec was parsed once already, without an error
       out = dump_all(module, ast_text(args, parse_again).value_or(""), args, diags);
     } else if (args.dump == "graph") {
       out = sema::dump_graph(module, lower::run_graph_passes(module));
@@ -106,10 +108,7 @@ RunFunction register_check(CLI::App& app) {
       ->option_text("PASS")
       ->check(CLI::IsMember(passes))
       ->excludes(dump);
-  cmd->add_option("--set", args->sets, "Override a param of the spec: NAME=VALUE (a number, inf or -inf)")
-      ->allow_extra_args(false);  // one value per --set, so a spec path after it stays positional
-  cmd->add_option("--plugin-path", args->plugin_paths,
-                  "A directory searched for surrogate plugins (for --dump program|all)");
+  add_common_options(*cmd, args->common, option_set | option_plugin_path);
   return [args] { return run_check(*args); };
 }
 

@@ -8,11 +8,11 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/common_options.h"
 #include "cli/compile_network.h"
 #include "cli/exit_codes.h"
-#include "compiler/lower/lower.h"
-#include "compiler/sema/load_spec.h"
-#include "runtime/empirical_kernel.h"
+#include "cli/jobs/jobs.h"
+#include "cli/jobs/kinds.h"
 #include "runtime/errors.h"
 #include "runtime/matrix_io.h"
 
@@ -20,13 +20,12 @@ namespace sgntk::cli {
 namespace {
 
 struct EmpiricalArgs {
-  std::string spec, kind, network, x1, x2, out, x, y, backprop = "surrogate";
-  std::vector<std::string> sets, plugin_paths;
+  std::string spec, kind, x1, x2, out, x, y, backprop = "surrogate";
   long ensemble = 1, steps = 0;
   double lr = 0.1;
   std::uint64_t seed = 0;
-  int threads = 0;
   bool train = false;
+  CommonOptions common;
 };
 
 int run_empirical(const EmpiricalArgs& args) {
@@ -44,26 +43,25 @@ int run_empirical(const EmpiricalArgs& args) {
     std::cerr << fmt::format("sgntk: error: {}: cannot write: '{}' is not a directory\n", args.out, parent.string());
     return exit_input_error;
   }
-  lower::LowerOptions options;
-  const auto compiled = compile_network(args.spec, args.sets, args.network, options, {args.plugin_paths});
+  const auto compiled = compile_network(args.spec, args.common);
   if (!compiled) return exit_input_error;
   const runtime::KernelProgram* program = &compiled->program;
 
   runtime::EmpiricalJob job;
-  job.kind = args.kind == "ntk" ? runtime::EmpiricalKind::ntk : runtime::EmpiricalKind::sgntk;
+  job.kind = *jobs::kind_from<runtime::EmpiricalKind>(args.kind);  // checked by --kind
   job.x1 = runtime::read_matrix(args.x1);
   if (!args.x2.empty()) job.x2 = runtime::read_matrix(args.x2);
   job.seed = args.seed;
   job.ensemble = args.ensemble;
-  job.threads = args.threads;
+  job.threads = args.common.threads;
   if (args.train) {
     runtime::TrainSettings settings;
     settings.learning_rate = args.lr;
     settings.steps = args.steps;
-    settings.backprop = args.backprop == "true" ? runtime::Backprop::true_derivative : runtime::Backprop::surrogate;
+    settings.backprop = *jobs::kind_from<runtime::Backprop>(args.backprop);  // checked by --backprop
     job.train = runtime::EmpiricalJob::Training{runtime::read_matrix(args.x), runtime::read_matrix(args.y), settings};
   }
-  const std::vector<double> k = runtime::empirical_kernels(*program, job);
+  const std::vector<double> k = jobs::empirical(*program, job);
   const long n2 = job.x2.size() > 0 ? job.x2.rows() : job.x1.rows();
   runtime::write_npy(args.out, k.data(), {args.ensemble, static_cast<long>(job.x1.rows()), n2});
   return exit_ok;
@@ -77,13 +75,11 @@ RunFunction register_empirical(CLI::App& app) {
   sub->add_option("spec", args->spec, "Spec file (.sgntk)")->required();
   sub->add_option("--kind", args->kind, "Kernel: ntk (J J^T) or sgntk (J J~^T)")
       ->required()
-      ->check(CLI::IsMember({"ntk", "sgntk"}));
-  sub->add_option("--network", args->network, "Network to use (default: the spec's only network)");
+      ->check(CLI::IsMember(jobs::kind_names<runtime::EmpiricalKind>()));
   sub->add_option("--x1", args->x1, "Points x1 (.csv or .npy; the true Jacobian)")->required();
   sub->add_option("--x2", args->x2, "Points x2 (default: x1; the quasi-Jacobian for sgntk)");
   sub->add_option("--ensemble", args->ensemble, "Number of networks")->capture_default_str()->check(CLI::PositiveNumber);
   sub->add_option("--seed", args->seed, "Seed of the initialisation")->capture_default_str();
-  sub->add_option("--set", args->sets, "Override a param: NAME=VALUE (repeatable)");
   sub->add_flag("--train", args->train, "Train each network first (needs --x, --y, --steps)");
   sub->add_option("--x", args->x, "Training inputs (with --train)");
   sub->add_option("--y", args->y, "Training targets (with --train)");
@@ -91,10 +87,9 @@ RunFunction register_empirical(CLI::App& app) {
   sub->add_option("--steps", args->steps, "Training steps (with --train)")->check(CLI::NonNegativeNumber);
   sub->add_option("--backprop", args->backprop, "Training gradient: surrogate (SGL) or true (GD)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"surrogate", "true"}));
-  sub->add_option("--threads", args->threads, "Worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
-  sub->add_option("--plugin-path", args->plugin_paths, "Extra folder searched for surrogate plugins (repeatable)");
+      ->check(CLI::IsMember(jobs::kind_names<runtime::Backprop>()));
   sub->add_option("--out", args->out, "Output .npy [ensemble, n1, n2]")->required();
+  add_common_options(*sub, args->common, option_network | option_set | option_threads | option_plugin_path);
   return [args] { return run_empirical(*args); };
 }
 

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/common_options.h"
 #include "cli/exit_codes.h"
 #include "runtime/plugin_host.h"
 
@@ -16,7 +17,7 @@ namespace {
 
 struct PluginsArgs {
   bool verbose = false;
-  std::vector<std::string> plugin_paths;
+  CommonOptions common;  // --plugin-path
 };
 
 std::string parameters_text(const runtime::PluginDescriptor& d, bool verbose) {
@@ -47,7 +48,7 @@ void print_plugin(const runtime::PluginDescriptor& d, bool shadowed, bool verbos
 }
 
 int run_plugins(const PluginsArgs& args) {
-  const auto registry = runtime::PluginRegistry::scan(runtime::plugin_search_path(args.plugin_paths));
+  const auto registry = runtime::PluginRegistry::scan(runtime::plugin_search_path(args.common.plugin_paths));
   if (args.verbose) {
     std::cout << "search path:\n";
     for (const runtime::SearchDir& dir : registry.path())
@@ -79,8 +80,7 @@ RunFunction register_plugins(CLI::App& app) {
   auto args = std::make_shared<PluginsArgs>();
   CLI::App* cmd = app.add_subcommand("plugins", "List the surrogate plugins found on the search path");
   cmd->add_flag("-v,--verbose", args->verbose, "Descriptions, parameter ranges, versions and the search path");
-  cmd->add_option("--plugin-path", args->plugin_paths,
-                  "Folder or library searched first (repeatable); then SGNTK_PLUGIN_PATH, then the built-in plugins");
+  add_common_options(*cmd, args->common, option_plugin_path);
   return [args] { return run_plugins(*args); };
 }
 

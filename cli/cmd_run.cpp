@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/common_options.h"
 #include "cli/exit_codes.h"
 #include "cli/progress.h"
 #include "cli/experiment/run.h"
@@ -18,17 +19,20 @@ constexpr int exit_interrupted = 130;
 
 struct RunArgs {
   experiment::RunOptions options;
-  bool quiet = false;
+  CommonOptions common;
 };
 
-int run_run(const RunArgs& args) {
+int run_run(RunArgs& args) {
+  args.options.sets = args.common.sets;
+  args.options.threads = args.common.threads;
+  args.options.plugin_paths = args.common.plugin_paths;
   Diagnostics diags;
   std::unique_ptr<Progress> bar;
   experiment::Reporter reporter;
   reporter.begin = [&](const std::string& label) {
     bar.reset();  // the previous step's bar is erased first
-    if (!args.quiet) std::cerr << "sgntk: " << label << "\n";
-    bar = std::make_unique<Progress>(label, args.quiet);
+    if (!args.common.quiet) std::cerr << "sgntk: " << label << "\n";
+    bar = std::make_unique<Progress>(label, args.common.quiet);
   };
   reporter.progress = [&](double fraction) {
     if (bar) bar->update(fraction);
@@ -39,7 +43,7 @@ int run_run(const RunArgs& args) {
   std::cerr << diags.render();
   switch (status) {
     case experiment::RunStatus::ok:
-      if (!args.quiet)
+      if (!args.common.quiet)
         std::cerr << fmt::format("sgntk: results in {}/ (manifest.json lists them)\n",
                                  experiment::output_folder(args.options));
       return exit_ok;
@@ -58,14 +62,13 @@ RunFunction register_run(CLI::App& app) {
   sub->add_option("spec", o.spec, "Spec file (.sgntk) with data and task statements")->required();
   sub->add_option("--out", o.out, "Output folder (default: out/<spec name>)");
   sub->add_flag("--quick", o.quick, "Apply the spec's `quick` overrides (a reduced, fast version)");
-  sub->add_option("--set", o.sets, "Override a param: NAME=VALUE (repeatable; sweeps override it)");
   sub->add_option("--only", o.only, "Run only these tasks (repeatable)");
-  sub->add_option("--threads", o.threads, "Worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
-  sub->add_option("--plugin-path", o.plugin_paths, "Extra folder searched for surrogate plugins (repeatable)");
   sub->add_option("--python", o.python, "Python with matplotlib, for plots")->capture_default_str();
   sub->add_option("--scripts-dir", o.scripts_dir, "Folder of plot_figure.py (default: found from the executable)");
-  sub->add_flag("--quiet", args->quiet, "No progress display");
-  sub->footer("Exit codes: 0 ok, 1 error in the spec or data, 2 usage, 3 internal, 130 interrupted (Ctrl-C).");
+  add_common_options(*sub, args->common, option_set | option_threads | option_plugin_path | option_quiet);
+  sub->footer("A sweep point overrides --set for the params it sweeps. A task whose result has a NaN fails and\n"
+              "writes nothing.\n"
+              "Exit codes: 0 ok, 1 error in the spec or data, 2 usage, 3 internal, 130 interrupted (Ctrl-C).");
   return [args] { return run_run(*args); };
 }
 

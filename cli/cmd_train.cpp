@@ -16,34 +16,32 @@
 #include <mutex>
 
 #include "cli/commands.h"
+#include "cli/common_options.h"
 #include "cli/compile_network.h"
 #include "cli/exit_codes.h"
+#include "cli/jobs/jobs.h"
+#include "cli/jobs/kinds.h"
 #include "cli/progress.h"
-#include "compiler/lower/lower.h"
-#include "compiler/sema/load_spec.h"
 #include "runtime/errors.h"
 #include "runtime/matrix_io.h"
-#include "runtime/training.h"
 
 namespace sgntk::cli {
 namespace {
 
 struct TrainArgs {
-  std::string spec, network, x, y, eval, out, precision = "f64", backprop = "surrogate";
-  std::vector<std::string> sets, plugin_paths;
+  std::string spec, x, y, eval, out, precision = "f64", backprop = "surrogate";
   std::vector<long> save_at;
   double lr = 0.1;
   long steps = 0, ensemble = 1, loss_every = 1;
   std::uint64_t seed = 0;
-  int threads = 0;
-  bool quiet = false;
+  CommonOptions common;
 };
 
 std::vector<double> as_doubles(const std::vector<long>& v) { return {v.begin(), v.end()}; }
 
 // The output directory, made ready before training (a run of hours must not fail at the end on
-// a bad --out) and cleaned up when the run fails: the files this run wrote and the directories
-// it created are removed, so a failed run leaves nothing behind.
+// a bad --out) and removed when the run fails if this run created it. The files go in together
+// through the one atomic writer, so a failed run leaves nothing behind.
 class OutputDirectory {
  public:
   explicit OutputDirectory(const std::string& path) : path_(path) {
@@ -73,25 +71,23 @@ class OutputDirectory {
   ~OutputDirectory() {
     if (committed_) return;
     std::error_code ec;
-    for (const auto& file : written_) std::filesystem::remove(file, ec);
     if (!created_.empty()) std::filesystem::remove_all(created_, ec);
   }
-  void write(const std::string& name, const double* data, const std::vector<long>& shape) {
+  // (file name, npy bytes) of an array to write.
+  std::pair<std::string, std::string> npy(const std::string& name, const double* data,
+                                          const std::vector<long>& shape) const {
     const std::string file = (path_ / name).string();
-    runtime::write_npy(file, data, shape);
-    written_.push_back(file);
+    return {file, runtime::npy_array_bytes(file, data, shape)};
   }
   void commit() { committed_ = true; }
 
  private:
   std::filesystem::path path_, created_;
-  std::vector<std::string> written_;
   bool committed_ = false;
 };
 
 int run_train(const TrainArgs& args) {
-  lower::LowerOptions options;
-  const auto compiled = compile_network(args.spec, args.sets, args.network, options, {args.plugin_paths});
+  const auto compiled = compile_network(args.spec, args.common);
   if (!compiled) return exit_input_error;
   const runtime::KernelProgram* program = &compiled->program;
 
@@ -105,17 +101,17 @@ int run_train(const TrainArgs& args) {
   }
   job.settings.learning_rate = args.lr;
   job.settings.steps = args.steps;
-  job.settings.backprop = args.backprop == "true" ? runtime::Backprop::true_derivative : runtime::Backprop::surrogate;
+  job.settings.backprop = *jobs::kind_from<runtime::Backprop>(args.backprop);  // checked by --backprop
   job.save_at = args.save_at.empty() ? std::vector<long>{args.steps} : args.save_at;
   job.loss_every = args.loss_every;
   job.seed = args.seed;
   job.ensemble = args.ensemble;
-  job.threads = args.threads;
-  job.precision = args.precision == "f32" ? runtime::Precision::f32 : runtime::Precision::f64;
+  job.threads = args.common.threads;
+  job.precision = *jobs::kind_from<runtime::Precision>(args.precision);  // checked by --precision
 
   OutputDirectory out(args.out);
   // Workers report finished network-steps; whichever thread gets the lock redraws the bar.
-  Progress progress(fmt::format("training {} networks", args.ensemble), args.quiet);
+  Progress progress(fmt::format("training {} networks", args.ensemble), args.common.quiet);
   std::atomic<long> done{0};
   std::mutex draw;
   const double total = static_cast<double>(args.ensemble) * std::max(1L, args.steps);
@@ -124,12 +120,14 @@ int run_train(const TrainArgs& args) {
       const long now = done += steps;
       if (std::unique_lock lock(draw, std::try_to_lock); lock) progress.update(now / total);
     };
-  const runtime::EnsembleResult result = runtime::train_ensemble(*program, job);
+  const runtime::EnsembleResult result = jobs::train(*program, job);
 
-  out.write("outputs.npy", result.outputs.data(), result.outputs_shape);
-  out.write("save_steps.npy", as_doubles(job.save_at).data(), {static_cast<long>(job.save_at.size())});
-  out.write("loss.npy", result.loss.data(), {args.ensemble, static_cast<long>(result.loss_steps.size())});
-  out.write("loss_steps.npy", as_doubles(result.loss_steps).data(), {static_cast<long>(result.loss_steps.size())});
+  runtime::write_files_atomically({
+      out.npy("outputs.npy", result.outputs.data(), result.outputs_shape),
+      out.npy("save_steps.npy", as_doubles(job.save_at).data(), {static_cast<long>(job.save_at.size())}),
+      out.npy("loss.npy", result.loss.data(), {args.ensemble, static_cast<long>(result.loss_steps.size())}),
+      out.npy("loss_steps.npy", as_doubles(result.loss_steps).data(), {static_cast<long>(result.loss_steps.size())}),
+  });
   out.commit();
   return exit_ok;
 }
@@ -140,7 +138,6 @@ RunFunction register_train(CLI::App& app) {
   auto args = std::make_shared<TrainArgs>();
   CLI::App* sub = app.add_subcommand("train", "Train an ensemble of finite networks (GD or surrogate gradients)");
   sub->add_option("spec", args->spec, "Spec file (.sgntk)")->required();
-  sub->add_option("--network", args->network, "Network to train (default: the spec's only network)");
   sub->add_option("--x", args->x, "Training inputs (.csv or .npy, one point per row)")->required();
   sub->add_option("--y", args->y, "Training targets (one row per point, one column per output)")->required();
   sub->add_option("--lr", args->lr, "Learning rate eta")->capture_default_str();
@@ -150,7 +147,6 @@ RunFunction register_train(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   sub->add_option("--seed", args->seed, "Seed of the initialisation (network e uses stream (seed, e))")
       ->capture_default_str();
-  sub->add_option("--set", args->sets, "Override a param: NAME=VALUE (repeatable)");
   sub->add_option("--eval", args->eval, "Points whose outputs are saved (default: the training inputs)");
   sub->add_option("--save-at", args->save_at, "Steps at which outputs are saved, increasing (default: the last)")
       ->delimiter(',');
@@ -161,14 +157,12 @@ RunFunction register_train(CLI::App& app) {
                   "surrogate: each layer's surrogate (SGL; the true derivative where there is none); "
                   "true: gradient descent")
       ->capture_default_str()
-      ->check(CLI::IsMember({"surrogate", "true"}));
-  sub->add_option("--threads", args->threads, "Worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+      ->check(CLI::IsMember(jobs::kind_names<runtime::Backprop>()));
   sub->add_option("--precision", args->precision, "Arithmetic of the networks: f64 or f32")
       ->capture_default_str()
-      ->check(CLI::IsMember({"f64", "f32"}));
-  sub->add_option("--plugin-path", args->plugin_paths, "Extra folder searched for surrogate plugins (repeatable)");
+      ->check(CLI::IsMember(jobs::kind_names<runtime::Precision>()));
   sub->add_option("--out", args->out, "Output directory (created if missing)")->required();
-  sub->add_flag("--quiet", args->quiet, "No progress display");
+  add_common_options(*sub, args->common, option_network | option_set | option_threads | option_plugin_path | option_quiet);
   return [args] { return run_train(*args); };
 }
 

@@ -226,30 +226,20 @@ int create_temporary(const std::string& path, std::string& temp) {
   return -1;
 }
 
-// Writes `bytes` to a temporary file beside `path` and renames it into place.
-void write_atomically(const std::string& path, const std::string& bytes) {
-  std::string temp;
-  const int fd = create_temporary(path, temp);
-  if (fd < 0) throw DataError(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
+// Writes all of `bytes` to `fd` and flushes it to disk; 0 or the errno of the failure.
+int write_and_sync(int fd, const std::string& bytes) {
   const char* p = bytes.data();
   std::size_t left = bytes.size();
-  int error = 0;
   while (left > 0) {
     const ssize_t n = ::write(fd, p, left);
     if (n < 0) {
       if (errno == EINTR) continue;
-      error = errno;
-      break;
+      return errno;
     }
     p += n;
     left -= static_cast<std::size_t>(n);
   }
-  if (::close(fd) != 0 && error == 0) error = errno;
-  if (error == 0 && std::rename(temp.c_str(), path.c_str()) != 0) error = errno;
-  if (error != 0) {
-    ::unlink(temp.c_str());
-    throw DataError(fmt::format("{}: cannot write: {}", path, std::strerror(error)));
-  }
+  return ::fsync(fd) != 0 ? errno : 0;
 }
 
 }  // namespace
@@ -258,18 +248,52 @@ RowMatrix read_matrix(const std::string& path) {
   return format_of(path) == Format::csv ? read_csv(path) : read_npy(path);
 }
 
-void write_matrix(const std::string& path, const Eigen::Ref<const RowMatrix>& m) {
-  if (format_of(path) == Format::csv) {
-    write_atomically(path, csv_text(m));
-  } else {
-    const RowMatrix dense = m;  // a Ref may have an outer stride; npy wants contiguous rows
-    write_npy(path, dense.data(), {static_cast<long>(m.rows()), static_cast<long>(m.cols())});
+std::string matrix_bytes(const std::string& path, const Eigen::Ref<const RowMatrix>& m) {
+  if (format_of(path) == Format::csv) return csv_text(m);
+  const RowMatrix dense = m;  // a Ref may have an outer stride; npy wants contiguous rows
+  return npy_bytes(dense.data(), {static_cast<long>(m.rows()), static_cast<long>(m.cols())});
+}
+
+std::string npy_array_bytes(const std::string& path, const double* data, const std::vector<long>& shape) {
+  if (shape.empty()) throw DataError(fmt::format("{}: an npy array needs at least one dimension", path));
+  return npy_bytes(data, shape);
+}
+
+void write_files_atomically(const std::vector<std::pair<std::string, std::string>>& files) {
+  std::vector<std::string> temps;
+  auto fail = [&](const std::string& path, int error) {
+    for (const std::string& t : temps) ::unlink(t.c_str());
+    throw DataError(fmt::format("{}: cannot write: {}", path, std::strerror(error)));
+  };
+  for (const auto& [path, bytes] : files) {
+    std::string temp;
+    const int fd = create_temporary(path, temp);
+    if (fd < 0) fail(path, errno);
+    temps.push_back(temp);
+    int error = write_and_sync(fd, bytes);
+    if (::close(fd) != 0 && error == 0) error = errno;
+    if (error != 0) fail(path, error);
+  }
+  // Every file is complete on disk; only now does any target change.
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (std::rename(temps[i].c_str(), files[i].first.c_str()) != 0) {
+      const int error = errno;
+      temps.erase(temps.begin(), temps.begin() + static_cast<long>(i));
+      fail(files[i].first, error);
+    }
   }
 }
 
+void write_file_atomically(const std::string& path, const std::string& bytes) {
+  write_files_atomically({{path, bytes}});
+}
+
+void write_matrix(const std::string& path, const Eigen::Ref<const RowMatrix>& m) {
+  write_file_atomically(path, matrix_bytes(path, m));
+}
+
 void write_npy(const std::string& path, const double* data, const std::vector<long>& shape) {
-  if (shape.empty()) throw DataError(fmt::format("{}: an npy array needs at least one dimension", path));
-  write_atomically(path, npy_bytes(data, shape));
+  write_file_atomically(path, npy_array_bytes(path, data, shape));
 }
 
 }  // namespace sgntk::runtime

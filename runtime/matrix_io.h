@@ -1,10 +1,11 @@
 // Reading and writing 2-D float64 matrices as .csv (one row per line, comma separated, no
 // header, '#' comment lines allowed) or .npy (float64, C order, 2-D; version 1.0 written),
-// chosen by the file extension. Writes are atomic: a temporary file renamed into place, so a
+// chosen by the file extension. Every write of sgntk goes through write_files_atomically(), so a
 // failed run leaves no partial output.
 #pragma once
 #include <Eigen/Core>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sgntk::runtime {
@@ -20,5 +21,16 @@ void write_matrix(const std::string& path, const Eigen::Ref<const RowMatrix>& m)
 
 // Writes an npy array of any rank (float64, C order); shape.size() >= 1. Atomic as above.
 void write_npy(const std::string& path, const double* data, const std::vector<long>& shape);
+
+// The bytes write_matrix() and write_npy() write, for write_files_atomically().
+std::string matrix_bytes(const std::string& path, const Eigen::Ref<const RowMatrix>& m);
+std::string npy_array_bytes(const std::string& path, const double* data, const std::vector<long>& shape);
+
+// The one atomic writer. Each (path, bytes) goes to a fresh temporary in the target's folder,
+// is flushed to disk (fsync), and only when every file is complete are they renamed into place
+// (a rename within one folder is atomic). On an error the temporaries are removed and no target
+// has changed (but those renamed before a failing rename); throws DataError naming the path.
+void write_files_atomically(const std::vector<std::pair<std::string, std::string>>& files);
+void write_file_atomically(const std::string& path, const std::string& bytes);
 
 }  // namespace sgntk::runtime

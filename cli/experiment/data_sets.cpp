@@ -14,13 +14,13 @@ using runtime::RowMatrix;
 
 const RowMatrix& DataSets::points(const std::string& name) {
   if (auto it = cache_.find(name); it != cache_.end()) return it->second;
-  const sema::DataDecl* d = module_.find_data(name);
+  const DataDecl* d = experiment_.find_data(name);
   if (d == nullptr) throw DataError(fmt::format("unknown data set '{}'", name));
   return cache_.emplace(name, make(*d)).first->second;
 }
 
-RowMatrix DataSets::make(const sema::DataDecl& d) {
-  using Kind = sema::DataDecl::Kind;
+RowMatrix DataSets::make(const DataDecl& d) {
+  using Kind = DataDecl::Kind;
   switch (d.kind) {
     case Kind::circle: {
       // The paper's grid: alpha_i = 2 pi i/n - pi, x_i = (sin alpha_i, cos alpha_i).
@@ -78,7 +78,7 @@ RowMatrix DataSets::make(const sema::DataDecl& d) {
 }
 
 RowMatrix DataSets::values(const std::string& name, const RowMatrix& x) {
-  const sema::TargetDecl* target = module_.find_target(name);
+  const TargetDecl* target = experiment_.find_target(name);
   if (target == nullptr) return points(name);
   if (target->body.max_coordinate() >= x.cols())
     throw DataError(fmt::format("target '{}' uses x{}, but the points have {} coordinates", name,

@@ -4,14 +4,14 @@
 #include <map>
 #include <string>
 
-#include "compiler/sema/module.h"
+#include "cli/experiment/experiment.h"
 #include "runtime/matrix_io.h"
 
 namespace sgntk::experiment {
 
 class DataSets {
  public:
-  explicit DataSets(const sema::Module& module) : module_(module) {}
+  explicit DataSets(const Experiment& experiment) : experiment_(experiment) {}
 
   // The points of data set `name` (one per row). Throws runtime::DataError (unreadable file,
   // index out of range).
@@ -21,8 +21,8 @@ class DataSets {
   runtime::RowMatrix values(const std::string& name, const runtime::RowMatrix& x);
 
  private:
-  runtime::RowMatrix make(const sema::DataDecl& d);
-  const sema::Module& module_;
+  runtime::RowMatrix make(const DataDecl& d);
+  const Experiment& experiment_;
   std::map<std::string, runtime::RowMatrix> cache_;
 };
 

@@ -1,4 +1,4 @@
-// The plot task (matplotlib, through scripts/plot_figure.py) and the result writers.
+// The plot task (matplotlib, through scripts/plot_figure.py), the result writers and warnings.
 #include <fmt/format.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -26,6 +26,11 @@ void write_result(const TaskContext& ctx, const std::string& file, const std::ve
                   const std::vector<long>& shape) {
   runtime::write_npy((ctx.dir / file).string(), data.data(), shape);
   ctx.record.files.push_back(file);
+}
+
+void warn(const TaskContext& ctx, const std::string& text) {
+  ctx.record.warnings.push_back(text);
+  if (ctx.reporter.warning) ctx.reporter.warning(text);
 }
 
 namespace {

@@ -6,33 +6,27 @@
 
 #include "cli/experiment/interrupt.h"
 #include "cli/experiment/tasks.h"
+#include "cli/jobs/jobs.h"
 #include "runtime/errors.h"
-#include "runtime/predict.h"
-#include "runtime/training.h"
 
 namespace sgntk::experiment {
 
 using runtime::RowMatrix;
 
-void run_train_task(const TaskContext& ctx, const runtime::KernelProgram& program) {
-  const sema::TaskDecl& task = ctx.task;
+void run_train_task(const TaskContext& ctx, const TrainTask& task, const runtime::KernelProgram& program) {
   runtime::EnsembleTraining job;
-  job.x = ctx.data.points(task.text("x"));
-  job.y = ctx.data.values(task.text("y"), job.x);
-  if (task.has("eval")) job.eval = ctx.data.points(task.text("eval"));
-  job.settings.learning_rate = task.number("lr");
-  job.settings.steps = task.integer("steps");
-  job.settings.backprop =
-      task.text("backprop") == "true" ? runtime::Backprop::true_derivative : runtime::Backprop::surrogate;
-  if (task.has("save_at"))
-    for (double s : task.numbers("save_at")) job.save_at.push_back(static_cast<long>(s));
-  else
-    job.save_at = {job.settings.steps};
-  job.loss_every = task.integer("loss_every");
-  job.seed = static_cast<std::uint64_t>(task.integer("seed"));
-  job.ensemble = task.integer("ensemble");
+  job.x = ctx.data.points(task.x);
+  job.y = ctx.data.values(task.y, job.x);
+  if (task.eval) job.eval = ctx.data.points(*task.eval);
+  job.settings.learning_rate = task.lr;
+  job.settings.steps = task.steps;
+  job.settings.backprop = task.backprop;
+  job.save_at = task.save_at.empty() ? std::vector<long>{task.steps} : task.save_at;
+  job.loss_every = task.loss_every;
+  job.seed = task.seed;
+  job.ensemble = task.ensemble;
   job.threads = ctx.options.threads;
-  job.precision = task.text("precision") == "f32" ? runtime::Precision::f32 : runtime::Precision::f64;
+  job.precision = task.precision;
 
   // Workers report finished network-steps; whoever gets the lock redraws, and every report
   // checks for Ctrl-C (the exception leaves the worker and ends the whole ensemble).
@@ -45,7 +39,7 @@ void run_train_task(const TaskContext& ctx, const runtime::KernelProgram& progra
     if (std::unique_lock lock(draw, std::try_to_lock); lock && ctx.reporter.progress)
       ctx.reporter.progress(static_cast<double>(now) / total);
   };
-  const runtime::EnsembleResult result = runtime::train_ensemble(program, job);
+  const runtime::EnsembleResult result = jobs::train(program, job);
   throw_if_interrupted();
 
   const std::vector<double> save_steps(job.save_at.begin(), job.save_at.end());
@@ -61,32 +55,28 @@ void run_train_task(const TaskContext& ctx, const runtime::KernelProgram& progra
   ctx.record.values["seed"] = static_cast<double>(job.seed);
 }
 
-void run_predict_task(const TaskContext& ctx, const runtime::KernelProgram& program) {
-  const sema::TaskDecl& task = ctx.task;
+void run_predict_task(const TaskContext& ctx, const PredictTask& task, const runtime::KernelProgram& program) {
   runtime::PredictOptions options;
-  options.t = task.number("t");
-  if (task.has("flow_of")) {
+  options.t = task.t;
+  if (task.flow_of) {
     // The flow time the networks of that train task reached: t = lr * steps (after --quick).
-    const sema::TaskDecl* trained = ctx.module.find_task(task.text("flow_of"));
-    if (trained == nullptr || trained->kind != sema::TaskDecl::Kind::train)
-      throw runtime::DataError(fmt::format("task '{}': flow_of = {} must name a train task", task.name,
-                                           task.text("flow_of")));
-    const sema::TaskDecl as_run = trained->effective(ctx.options.quick);
-    options.t = as_run.number("lr") * static_cast<double>(as_run.integer("steps"));
+    const TaskDecl* trained = ctx.experiment.find_task(*task.flow_of);
+    const TaskDecl as_run = trained ? trained->effective(ctx.options.quick) : TaskDecl{};
+    const auto* train = std::get_if<TrainTask>(&as_run.body);
+    if (trained == nullptr || train == nullptr)
+      throw runtime::DataError(fmt::format("task '{}': flow_of = {} must name a train task", ctx.task.name,
+                                           *task.flow_of));
+    options.t = train->lr * static_cast<double>(train->steps);
   }
-  options.diag_reg = task.number("diag_reg");
+  options.diag_reg = task.diag_reg;
   options.threads = ctx.options.threads;
-  const std::string& kind = task.text("kind");
-  const runtime::PredictKind k = kind == "nngp" ? runtime::PredictKind::nngp
-                                 : kind == "ntk" ? runtime::PredictKind::ntk
-                                                 : runtime::PredictKind::sgntk;
-  const RowMatrix& x_train = ctx.data.points(task.text("x_train"));
-  const RowMatrix y_train = ctx.data.values(task.text("y_train"), x_train);
-  const RowMatrix& x_test = ctx.data.points(task.text("x_test"));
-  const runtime::Prediction p = runtime::predict(program, k, x_train, y_train, x_test, options);
+  const RowMatrix& x_train = ctx.data.points(task.x_train);
+  const RowMatrix y_train = ctx.data.values(task.y_train, x_train);
+  const RowMatrix& x_test = ctx.data.points(task.x_test);
+  const runtime::Prediction p = jobs::predict(program, task.kind, x_train, y_train, x_test, options);
   for (const std::string& w : p.warnings) {
     ctx.record.warnings.push_back(w);
-    if (ctx.reporter.warning) ctx.reporter.warning(fmt::format("task '{}': {}", task.name, w));
+    if (ctx.reporter.warning) ctx.reporter.warning(fmt::format("task '{}': {}", ctx.task.name, w));
   }
   write_result(ctx, "mean.npy", p.mean);
   write_result(ctx, "std.npy", std::vector<double>(p.std.data(), p.std.data() + p.std.size()), {p.std.size()});
@@ -94,8 +84,8 @@ void run_predict_task(const TaskContext& ctx, const runtime::KernelProgram& prog
   write_result(ctx, "x_train.npy", x_train);
   write_result(ctx, "y_train.npy", y_train);
   write_result(ctx, "x_test.npy", x_test);
-  if (ctx.module.find_target(task.text("y_train")) != nullptr)  // the target on the test points
-    write_result(ctx, "y_test.npy", ctx.data.values(task.text("y_train"), x_test));
+  if (ctx.experiment.find_target(task.y_train) != nullptr)  // the target on the test points
+    write_result(ctx, "y_test.npy", ctx.data.values(task.y_train, x_test));
   ctx.record.values["t"] = options.t;
 }
 

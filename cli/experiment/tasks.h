@@ -1,20 +1,22 @@
 // The task runners of `sgntk run`, one per task kind. Each runs one sweep point of a task
-// (run.cpp expands the sweep and compiles the network at that point) and writes npy files into
-// ctx.dir, listing them in ctx.record.
+// (run.cpp expands the sweep and compiles the network at that point) through the job layer
+// (cli/jobs/) and writes npy files into ctx.dir, listing them in ctx.record.
 #pragma once
 #include <filesystem>
 
-#include "compiler/sema/module.h"
 #include "cli/experiment/data_sets.h"
+#include "cli/experiment/experiment.h"
 #include "cli/experiment/manifest.h"
 #include "cli/experiment/run.h"
+#include "compiler/sema/module.h"
 #include "runtime/bound_program.h"
 
 namespace sgntk::experiment {
 
 struct TaskContext {
-  const sema::TaskDecl& task;         // with the quick overrides applied when --quick
-  const sema::Module& module;         // the spec as loaded without sweeps (data, tasks)
+  const TaskDecl& task;               // with the quick overrides applied when --quick
+  const Experiment& experiment;       // the spec as loaded without sweeps (data, tasks)
+  const sema::Module& module;         // the module at this sweep point (its networks)
   DataSets& data;
   std::filesystem::path dir;          // existing folder for this run's files
   RunRecord& record;
@@ -22,10 +24,10 @@ struct TaskContext {
   const Reporter& reporter;
 };
 
-void run_kernel_task(const TaskContext& ctx, const runtime::KernelProgram& program);
-void run_empirical_task(const TaskContext& ctx, const runtime::KernelProgram& program);
-void run_train_task(const TaskContext& ctx, const runtime::KernelProgram& program);
-void run_predict_task(const TaskContext& ctx, const runtime::KernelProgram& program);
+void run_kernel_task(const TaskContext& ctx, const KernelTask& task, const runtime::KernelProgram& program);
+void run_empirical_task(const TaskContext& ctx, const EmpiricalTask& task, const runtime::KernelProgram& program);
+void run_train_task(const TaskContext& ctx, const TrainTask& task, const runtime::KernelProgram& program);
+void run_predict_task(const TaskContext& ctx, const PredictTask& task, const runtime::KernelProgram& program);
 // Draws OUT/<task>.png (written to `png`) with scripts/plot_figure.py from the manifest so far.
 // `args_json` is the plot task's arguments as the manifest writes them.
 void run_plot_task(const TaskContext& ctx, const std::string& args_json, const std::filesystem::path& manifest,
@@ -35,5 +37,7 @@ void run_plot_task(const TaskContext& ctx, const std::string& args_json, const s
 void write_result(const TaskContext& ctx, const std::string& file, const runtime::RowMatrix& m);
 void write_result(const TaskContext& ctx, const std::string& file, const std::vector<double>& data,
                   const std::vector<long>& shape);
+// A warning of the run: into the record (the manifest) and to the reporter.
+void warn(const TaskContext& ctx, const std::string& text);
 
 }  // namespace sgntk::experiment

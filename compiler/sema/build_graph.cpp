@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <set>
 
-#include "compiler/sema/build_experiment.h"
 #include "compiler/sema/build_network.h"
 #include "compiler/sema/symbols.h"
 
@@ -44,7 +43,8 @@ void build_params(const ast::Spec& spec, const std::vector<ParamOverride>& overr
 }  // namespace
 
 std::optional<Module> build_graph(const ast::Spec& spec, const SourceFile& file,
-                                  const std::vector<ParamOverride>& overrides, Diagnostics& diags) {
+                                  const std::vector<ParamOverride>& overrides, Diagnostics& diags,
+                                  const StatementChecker& check_more) {
   const std::size_t errors_before = diags.error_count();
   Module module;
   Symbols symbols(*module.context, file, diags);
@@ -64,8 +64,7 @@ std::optional<Module> build_graph(const ast::Spec& spec, const SourceFile& file,
     }
     if (auto network = build_network(*n, symbols)) module.networks.push_back(std::move(*network));
   }
-  build_experiment(statements_of<ast::Data>(spec), statements_of<ast::Target>(spec), statements_of<ast::Task>(spec),
-                   statements_of<ast::Quick>(spec), symbols, module);
+  if (check_more) check_more(spec, symbols, module);
   if (diags.error_count() != errors_before) return std::nullopt;
   return module;
 }

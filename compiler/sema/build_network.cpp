@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <map>
 
+#include "compiler/parse/ast_access.h"
+#include "compiler/sema/arguments.h"
 #include "compiler/sema/builtins.h"
 
 namespace sgntk::sema {
@@ -20,41 +22,29 @@ class NetworkBuilder {
 
  private:
   std::optional<Layer> layer(const ast::Layer& l);
-  bool collect(const std::vector<ast::Arg>& args, const std::vector<std::string>& allowed,
-               const std::string& owner, ArgMap& out);
+  ArgMap collect(const std::vector<ast::Arg>& args, ArgumentMatcher& matcher);
   std::optional<int> count(const ArgMap& args, const std::string& name, std::optional<int> fallback);
   std::optional<double> sigma(const ArgMap& args, const std::string& name, double fallback);
   std::optional<FunctionDef> function(const ast::Arg& arg, bool surrogate);
-  SourceRange at(const ast::x3::position_tagged& node) const { return ast::range_of(node, s_.file()); }
+  template <class Node>
+  SourceRange at(const Node& node) const { return ast::range_of(node, s_.file()); }
 
   Symbols& s_;
 };
 
-// A bare name (`act = erf`) rather than an expression (`act = erf(2*x)`); nullptr otherwise.
-// The parser nests one chain per precedence level, so a lone name sits under several chains
-// without operators.
-const ast::Name* bare_name(const ast::Expr& e) {
-  const ast::BinaryChain* chain = &e;
-  while (chain->rest.empty()) {
-    if (const auto* name = boost::get<ast::Name>(&chain->first)) return name;
-    const auto* inner = boost::get<ast::x3::forward_ast<ast::BinaryChain>>(&chain->first);
-    if (inner == nullptr) return nullptr;
-    chain = &inner->get();
-  }
-  return nullptr;
-}
+// The signatures of a network and its layers.
+const std::vector<Parameter> network_parameters{{"input", true, " (the input dimension)"}};
+const std::vector<Parameter> dense_parameters{
+    {"width", true}, {"sigma_w"}, {"sigma_b"}, {"act", true, " (its activation)"}, {"surrogate"}};
+const std::vector<Parameter> readout_parameters{{"outputs"}, {"sigma_w"}, {"sigma_b"}};
 
 std::optional<Network> NetworkBuilder::build(const ast::Network& n) {
   Network out;
   out.name = n.name.name;
   out.where = at(n.name);
-  bool ok = true;
-  ArgMap args;
-  ok = collect(n.args, {"input"}, "network", args);
-  if (args.count("input") == 0 && ok) {
-    s_.diags().error(at(n.name), fmt::format("network '{}' needs the argument 'input' (the input dimension)", n.name.name));
-    ok = false;
-  }
+  ArgumentMatcher matcher(network_parameters, "network", s_.diags());
+  const ArgMap args = collect(n.args, matcher);
+  bool ok = matcher.ok() && matcher.check_required(fmt::format("network '{}'", n.name.name), at(n.name));
   if (const auto input = count(args, "input", std::nullopt)) out.input_dim = *input;
   else ok = false;
 
@@ -88,22 +78,16 @@ std::optional<Network> NetworkBuilder::build(const ast::Network& n) {
 std::optional<Layer> NetworkBuilder::layer(const ast::Layer& l) {
   Layer out;
   out.where = at(l);
-  ArgMap args;
   if (l.kind.name == "dense") {
     out.kind = Layer::Kind::dense;
-    bool ok = collect(l.args, {"width", "sigma_w", "sigma_b", "act", "surrogate"}, "dense", args);
-    if (!ok) return std::nullopt;
+    ArgumentMatcher matcher(dense_parameters, "dense", s_.diags());
+    const ArgMap args = collect(l.args, matcher);
+    if (!matcher.ok()) return std::nullopt;
     const auto width = count(args, "width", std::nullopt);
     const auto sigma_w = sigma(args, "sigma_w", 1.0);
     const auto sigma_b = sigma(args, "sigma_b", 0.0);
-    if (args.count("width") == 0) {
-      s_.diags().error(at(l.kind), "dense layer needs the argument 'width'");
-      ok = false;
-    }
-    if (args.count("act") == 0) {
-      s_.diags().error(at(l.kind), "dense layer needs the argument 'act' (its activation)");
-      ok = false;
-    } else {
+    bool ok = matcher.check_required("dense layer", at(l.kind));
+    if (args.count("act") != 0) {
       out.activation = function(*args.at("act"), /*surrogate=*/false);
       ok = ok && out.activation.has_value();
     }
@@ -125,7 +109,9 @@ std::optional<Layer> NetworkBuilder::layer(const ast::Layer& l) {
         return std::nullopt;
       }
     }
-    if (!collect(l.args, {"outputs", "sigma_w", "sigma_b"}, "readout", args)) return std::nullopt;
+    ArgumentMatcher matcher(readout_parameters, "readout", s_.diags());
+    const ArgMap args = collect(l.args, matcher);
+    if (!matcher.ok()) return std::nullopt;
     const auto outputs = count(args, "outputs", 1);
     const auto sigma_w = sigma(args, "sigma_w", 1.0);
     const auto sigma_b = sigma(args, "sigma_b", 0.0);
@@ -136,27 +122,16 @@ std::optional<Layer> NetworkBuilder::layer(const ast::Layer& l) {
     return out;
   }
   s_.diags().error(at(l.kind), fmt::format("unknown layer '{}'", l.kind.name));
-  if (const std::string close = did_you_mean(l.kind.name, {"dense", "readout"}); !close.empty())
-    s_.diags().note(at(l.kind), fmt::format("did you mean '{}'?", close));
+  note_did_you_mean(s_.diags(), at(l.kind), l.kind.name, {"dense", "readout"});
   return std::nullopt;
 }
 
-bool NetworkBuilder::collect(const std::vector<ast::Arg>& args, const std::vector<std::string>& allowed,
-                             const std::string& owner, ArgMap& out) {
-  bool ok = true;
-  for (const ast::Arg& a : args) {
-    if (std::find(allowed.begin(), allowed.end(), a.name.name) == allowed.end()) {
-      s_.diags().error(at(a.name), fmt::format("unknown argument '{}' for '{}'", a.name.name, owner));
-      if (const std::string close = did_you_mean(a.name.name, allowed); !close.empty())
-        s_.diags().note(at(a.name), fmt::format("did you mean '{}'?", close));
-      ok = false;
-    } else if (auto [it, inserted] = out.emplace(a.name.name, &a); !inserted) {
-      s_.diags().error(at(a.name), fmt::format("duplicate argument '{}'", a.name.name));
-      s_.diags().note(at(it->second->name), "previous value is here");
-      ok = false;
-    }
-  }
-  return ok;
+// The arguments the matcher accepts, by name; it reports the others.
+ArgMap NetworkBuilder::collect(const std::vector<ast::Arg>& args, ArgumentMatcher& matcher) {
+  ArgMap out;
+  for (const ast::Arg& a : args)
+    if (matcher.accept(a.name.name, at(a.name))) out.emplace(a.name.name, &a);
+  return out;
 }
 
 std::optional<int> NetworkBuilder::count(const ArgMap& args, const std::string& name, std::optional<int> fallback) {
@@ -190,7 +165,7 @@ std::optional<double> NetworkBuilder::sigma(const ArgMap& args, const std::strin
 
 std::optional<FunctionDef> NetworkBuilder::function(const ast::Arg& arg, bool surrogate) {
   const char* role = surrogate ? "surrogate" : "activation";
-  const ast::Name* name = bare_name(arg.value);
+  const ast::Name* name = ast::bare_name(arg.value);
   // A bare name of a function is looked up; anything else (x, a param, an expression) is an
   // inline function of x.
   if (name != nullptr && !is_reserved_name(name->name) && !s_.param(name->name)) {

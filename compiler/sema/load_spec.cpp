@@ -43,42 +43,83 @@ std::optional<sema::ParamOverride> parse_set(const std::string& set, Diagnostics
   return out;
 }
 
-}  // namespace
+bool too_large(const std::string& path, const std::string& text, Diagnostics& diags) {
+  if (text.size() <= max_spec_bytes) return false;
+  diags.error(fmt::format("'{}' is too large for a spec ({} bytes; the limit is {})", path, text.size(), max_spec_bytes));
+  return true;
+}
 
-std::unique_ptr<LoadedSpec> load_spec(const std::string& path, const std::vector<std::string>& sets, Diagnostics& diags) {
+std::optional<std::string> read_spec(const std::string& path, Diagnostics& diags) {
   std::string error;
   std::optional<SourceFile> file = load_source(path, error);
   if (!file) {
     diags.error(fmt::format("cannot read '{}': {}", path, error));
+    return std::nullopt;
+  }
+  return file->text();
+}
+
+}  // namespace
+
+std::unique_ptr<ParsedSpec> parse_spec_file(const std::string& path, Diagnostics& diags) {
+  std::optional<std::string> text = read_spec(path, diags);
+  return text ? parse_spec_text(path, std::move(*text), diags) : nullptr;
+}
+
+std::unique_ptr<ParsedSpec> parse_spec_text(const std::string& path, std::string text, Diagnostics& diags) {
+  if (too_large(path, text, diags)) return nullptr;
+  auto parsed = std::make_unique<ParsedSpec>();
+  parsed->source = std::make_shared<const SourceFile>(path, std::move(text));
+  std::optional<ast::Spec> spec = parse::parse_spec(*parsed->source, diags);
+  if (!spec) {
+    diags.retain(parsed->source);  // the diagnostics point into the source
     return nullptr;
   }
-  return load_spec_text(path, file->text(), sets, diags);
+  parsed->ast = std::move(*spec);
+  return parsed;
+}
+
+std::vector<sema::ParamOverride> parse_sets(const std::vector<std::string>& sets, Diagnostics& diags, bool& ok) {
+  std::vector<sema::ParamOverride> out;
+  for (const std::string& set : sets) {
+    if (auto o = parse_set(set, diags)) out.push_back(std::move(*o));
+    else ok = false;
+  }
+  return out;
+}
+
+std::unique_ptr<LoadedSpec> build_spec(const ParsedSpec& parsed, const std::vector<sema::ParamOverride>& overrides,
+                                       Diagnostics& diags, const sema::StatementChecker& check_more) {
+  std::optional<sema::Module> module = sema::build_graph(parsed.ast, *parsed.source, overrides, diags, check_more);
+  if (!module) {
+    diags.retain(parsed.source);
+    return nullptr;
+  }
+  auto loaded = std::make_unique<LoadedSpec>();
+  loaded->source = parsed.source;
+  loaded->module = std::move(*module);
+  return loaded;
+}
+
+std::unique_ptr<LoadedSpec> load_spec(const std::string& path, const std::vector<std::string>& sets, Diagnostics& diags,
+                                      const sema::StatementChecker& check_more) {
+  std::optional<std::string> text = read_spec(path, diags);
+  return text ? load_spec_text(path, std::move(*text), sets, diags, check_more) : nullptr;
 }
 
 std::unique_ptr<LoadedSpec> load_spec_text(const std::string& path, std::string text,
-                                           const std::vector<std::string>& sets, Diagnostics& diags) {
-  if (text.size() > max_spec_bytes) {
-    diags.error(fmt::format("'{}' is too large for a spec ({} bytes; the limit is {})", path, text.size(), max_spec_bytes));
-    return nullptr;
-  }
-  std::vector<sema::ParamOverride> overrides;
+                                           const std::vector<std::string>& sets, Diagnostics& diags,
+                                           const sema::StatementChecker& check_more) {
+  if (too_large(path, text, diags)) return nullptr;
   bool sets_ok = true;
-  for (const std::string& set : sets) {
-    if (auto o = parse_set(set, diags)) overrides.push_back(std::move(*o));
-    else sets_ok = false;
-  }
-  auto loaded = std::make_unique<LoadedSpec>();
-  loaded->source = std::make_unique<SourceFile>(path, std::move(text));
-  // On failure the diagnostics point into the source, so they keep it alive.
-  auto fail = [&]() -> std::unique_ptr<LoadedSpec> {
-    diags.retain(std::shared_ptr<const SourceFile>(std::move(loaded->source)));
+  const std::vector<sema::ParamOverride> overrides = parse_sets(sets, diags, sets_ok);
+  const std::unique_ptr<ParsedSpec> parsed = parse_spec_text(path, std::move(text), diags);
+  if (!parsed) return nullptr;
+  std::unique_ptr<LoadedSpec> loaded = build_spec(*parsed, overrides, diags, check_more);
+  if (!sets_ok) {
+    diags.retain(parsed->source);
     return nullptr;
-  };
-  const std::optional<ast::Spec> spec = parse::parse_spec(*loaded->source, diags);
-  if (!spec) return fail();
-  std::optional<sema::Module> module = sema::build_graph(*spec, *loaded->source, overrides, diags);
-  if (!module || !sets_ok) return fail();
-  loaded->module = std::move(*module);
+  }
   return loaded;
 }
 

@@ -1,6 +1,8 @@
 // The checked, name-resolved form of a spec: what build_graph() produces from the AST and what
-// the passes and lowering consume. Params are already substituted (after --set overrides), so
-// every expression is a graph in x alone. Source ranges point back into the spec for messages.
+// the passes and lowering consume: params, functions and networks (the experiment statements
+// belong to the runner of `sgntk run`, cli/experiment/experiment.h). Params are already
+// substituted (after --set overrides), so every expression is a graph in x alone. Source ranges
+// point back into the spec for messages.
 #pragma once
 #include <map>
 #include <memory>
@@ -11,7 +13,6 @@
 #include <vector>
 
 #include "compiler/graph/context.h"
-#include "compiler/sema/experiment.h"
 #include "compiler/source/diagnostics.h"
 
 namespace sgntk::sema {
@@ -59,27 +60,9 @@ struct Module {
   std::vector<FunctionDef> activations;          // user-defined, in spec order
   std::vector<FunctionDef> surrogates;           // user-defined, in spec order
   std::vector<Network> networks;                 // in spec order
-  std::vector<DataDecl> data;                    // experiments (experiment.h), in spec order
-  std::vector<TargetDecl> targets;
-  std::vector<TaskDecl> tasks;
   const Network* find_network(const std::string& name) const {
     for (const Network& n : networks)
       if (n.name == name) return &n;
-    return nullptr;
-  }
-  const DataDecl* find_data(const std::string& name) const {
-    for (const DataDecl& d : data)
-      if (d.name == name) return &d;
-    return nullptr;
-  }
-  const TargetDecl* find_target(const std::string& name) const {
-    for (const TargetDecl& t : targets)
-      if (t.name == name) return &t;
-    return nullptr;
-  }
-  const TaskDecl* find_task(const std::string& name) const {
-    for (const TaskDecl& t : tasks)
-      if (t.name == name) return &t;
     return nullptr;
   }
 };

@@ -208,3 +208,18 @@ TEST_CASE("written files get the permissions the umask gives, not a temporary fi
                                    fs::perms::others_read));
   }
 }
+
+TEST_CASE("the one atomic writer writes every file or none, and leaves no temporary behind") {
+  TempDir dir;
+  const std::string old_a = dir.write("a.csv", "1,2\n");
+  // The second target's folder does not exist: nothing changes, not even the first file.
+  CHECK_THROWS_AS(write_files_atomically({{old_a, "3,4\n"}, {dir.file("missing/b.csv"), "5\n"}}), DataError);
+  std::ifstream in(old_a);
+  CHECK(std::string(std::istreambuf_iterator<char>(in), {}) == "1,2\n");
+  CHECK(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator()) == 1);
+
+  write_files_atomically({{old_a, "3,4\n"}, {dir.file("b.npy"), matrix_bytes(dir.file("b.npy"), awkward_values())}});
+  CHECK(read_matrix(old_a) == RowMatrix{{3, 4}});
+  CHECK(read_matrix(dir.file("b.npy")) == awkward_values());
+  CHECK(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator()) == 2);
+}

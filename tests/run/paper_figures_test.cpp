@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <set>
 
-#include "compiler/sema/load_spec.h"
+#include "cli/experiment/load_experiment.h"
 #include "npy_reader.h"
 #include "tests/support/run_process.h"
 
@@ -78,9 +78,9 @@ TEST_CASE("every spec under specs/ runs: --quick with tasks, check without" * do
     const std::string relative = fs::relative(entry.path(), SGNTK_SOURCE_DIR).string();
     CAPTURE(relative);
     sgntk::Diagnostics diags;
-    const auto spec = sgntk::load_spec(entry.path().string(), {}, diags);
+    const auto spec = sgntk::experiment::load_experiment(entry.path().string(), {}, diags);
     REQUIRE_MESSAGE(spec != nullptr, diags.render());
-    if (spec->module.tasks.empty()) {
+    if (spec->experiment.tasks.empty()) {
       CHECK(run_process({SGNTK_EXE, "check", relative}, SGNTK_SOURCE_DIR).exit_code == 0);
       continue;
     }
@@ -93,8 +93,8 @@ TEST_CASE("every spec under specs/ runs: --quick with tasks, check without" * do
     INFO(result.err);
     CHECK(result.exit_code == 0);
     CHECK(fs::exists(out / "manifest.json"));
-    for (const sgntk::sema::TaskDecl& task : spec->module.tasks)
-      CHECK(fs::exists(out / (task.kind == sgntk::sema::TaskDecl::Kind::plot ? task.name + ".png" : task.name)));
+    for (const sgntk::experiment::TaskDecl& task : spec->experiment.tasks)
+      CHECK(fs::exists(out / (task.is_plot() ? task.name + ".png" : task.name)));
   }
   CHECK(runs >= 4);  // the four paper figures
 }

@@ -1,11 +1,11 @@
-// The experiment statements of the spec language: data, target, task, quick (sema) and the
-// data sets they describe (experiment/data_sets.h).
+// The experiment statements of the spec language: data, target, task, quick (checked into typed
+// tasks by cli/experiment/check_experiment.h) and the data sets they describe (data_sets.h).
 #include <doctest/doctest.h>
 
 #include <cmath>
 
-#include "compiler/sema/load_spec.h"
 #include "cli/experiment/data_sets.h"
+#include "cli/experiment/load_experiment.h"
 #include "runtime/errors.h"
 
 using namespace sgntk;
@@ -23,12 +23,12 @@ network net(input = 2) {
 
 struct Loaded {
   Diagnostics diags;
-  std::unique_ptr<LoadedSpec> spec;
+  std::unique_ptr<experiment::LoadedExperiment> spec;
 };
 
 std::unique_ptr<Loaded> load(const std::string& text) {
   auto out = std::make_unique<Loaded>();
-  out->spec = load_spec_text("test.sgntk", std::string(network) + text, {}, out->diags);
+  out->spec = experiment::load_experiment_text("test.sgntk", std::string(network) + text, {}, out->diags);
   return out;
 }
 
@@ -40,7 +40,7 @@ std::string first_error(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("data, target, task and quick statements load into the module") {
+TEST_CASE("data, target, task and quick statements load into the experiment, tasks typed") {
   auto l = load(R"(
 data grid = circle(n = 12)
 data train = select(grid, every = 5, offset = 1)
@@ -50,14 +50,21 @@ task fit = train(network = net, x = train, y = y, steps = 100, ensemble = 4)
 quick fit(steps = 10, sweep n = [5])
 )");
   REQUIRE_MESSAGE(l->spec != nullptr, l->diags.render());
-  const sema::Module& m = l->spec->module;
+  const experiment::Experiment& m = l->spec->experiment;
   REQUIRE(m.tasks.size() == 2);
   CHECK(m.tasks[0].sweeps.at(0).values == std::vector<double>{2, INFINITY});
-  CHECK(m.tasks[1].integer("steps") == 100);
-  CHECK(m.tasks[1].number("lr") == 0.1);  // the default
-  const sema::TaskDecl quick = m.tasks[1].effective(true);
-  CHECK(quick.integer("steps") == 10);
-  CHECK(quick.integer("ensemble") == 4);
+  const auto& rows = std::get<experiment::KernelTask>(m.tasks[0].body);
+  CHECK(rows.kind == runtime::KernelKind::sgntk);
+  CHECK(rows.x1 == "train");
+  CHECK(rows.x2 == "grid");
+  const auto& fit = std::get<experiment::TrainTask>(m.tasks[1].body);
+  CHECK(fit.steps == 100);
+  CHECK(fit.lr == 0.1);  // the default
+  CHECK(fit.backprop == runtime::Backprop::surrogate);  // the default
+  const experiment::TaskDecl quick = m.tasks[1].effective(true);
+  CHECK(std::get<experiment::TrainTask>(quick.body).steps == 10);
+  CHECK(std::get<experiment::TrainTask>(quick.body).ensemble == 4);
+  CHECK(quick.args_json.at("steps") == "10");
   REQUIRE(quick.sweeps.size() == 1);
   CHECK(quick.sweeps[0].param == "n");
 
@@ -95,6 +102,6 @@ TEST_CASE("task arguments are checked against the task's signature") {
 TEST_CASE("a selection past the end of its data set is a data error") {
   auto l = load("data g = circle(n = 4)\ndata s = select(g, indices = [1, 4])\n");
   REQUIRE_MESSAGE(l->spec != nullptr, l->diags.render());
-  experiment::DataSets data(l->spec->module);
+  experiment::DataSets data(l->spec->experiment);
   CHECK_THROWS_AS(data.points("s"), runtime::DataError);
 }

@@ -1,0 +1,33 @@
+// The kernel job: an infinite-width kernel matrix, and the warnings of its +inf diagonal.
+#include <fmt/format.h>
+
+#include "cli/jobs/jobs.h"
+#include "cli/jobs/kinds.h"
+
+namespace sgntk::jobs {
+
+runtime::RowMatrix kernel(const runtime::KernelProgram& program, runtime::KernelKind kind, const runtime::RowMatrix& x1,
+                          const runtime::RowMatrix* x2, const runtime::KernelOptions& options) {
+  runtime::RowMatrix k = runtime::compute_kernel(program, kind, x1, x2, options);
+  refuse_nan(k.data(), {k.rows(), k.cols()}, fmt::format("the {} kernel", kind_name(kind)));
+  return k;
+}
+
+void warn_infinite_diagonal(const sema::Module& module, const runtime::KernelProgram& program,
+                            runtime::KernelKind kind, Diagnostics& diags) {
+  // Only the naive NTK carries E[phi'(u) phi'(v)] of the true derivative; the NNGP has no
+  // derivative and the SG-NTK pairs it with a (finite) surrogate.
+  if (kind != runtime::KernelKind::ntk) return;
+  const sema::Network* network = module.find_network(program.network);
+  for (std::size_t l = 0; l < program.hidden.size(); ++l) {
+    if (!program.hidden[l].ntk.infinite_on_diagonal) continue;
+    const sema::Layer& layer = network->hidden[l];
+    const SourceRange where = layer.activation && layer.activation->where.file ? layer.activation->where : layer.where;
+    diags.warning(where, fmt::format("the NTK of layer {} is +inf on the diagonal: the derivative of '{}' is a "
+                                     "delta and E[delta(u) delta(v)] diverges where x = x'",
+                                     l + 1, program.hidden[l].ntk.f_text));
+    diags.note(where, "the naive NTK of a jump activation is ill-posed; the SG-NTK (--kind sgntk) is finite");
+  }
+}
+
+}  // namespace sgntk::jobs

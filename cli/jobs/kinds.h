@@ -1,0 +1,50 @@
+// The one map between the words a spec or a command line writes ("ntk", "surrogate", "f32") and
+// the runtime's enums. Commands (CLI11 choices), task signatures (choices) and the job layer
+// all read these tables; a kind is added in one place.
+#pragma once
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "runtime/empirical_kernel.h"
+#include "runtime/kernels.h"
+#include "runtime/predict.h"
+#include "runtime/training.h"
+
+namespace sgntk::jobs {
+
+template <class Kind>
+using KindTable = std::vector<std::pair<std::string, Kind>>;
+
+// One table per enum, in the order help texts and error messages list the names.
+template <class Kind>
+const KindTable<Kind>& kind_table();
+template <> const KindTable<runtime::KernelKind>& kind_table<runtime::KernelKind>();
+template <> const KindTable<runtime::EmpiricalKind>& kind_table<runtime::EmpiricalKind>();
+template <> const KindTable<runtime::PredictKind>& kind_table<runtime::PredictKind>();
+template <> const KindTable<runtime::Backprop>& kind_table<runtime::Backprop>();
+template <> const KindTable<runtime::Precision>& kind_table<runtime::Precision>();
+
+template <class Kind>
+std::vector<std::string> kind_names() {
+  std::vector<std::string> out;
+  for (const auto& [name, kind] : kind_table<Kind>()) out.push_back(name);
+  return out;
+}
+
+template <class Kind>
+std::optional<Kind> kind_from(const std::string& name) {
+  for (const auto& [n, kind] : kind_table<Kind>())
+    if (n == name) return kind;
+  return std::nullopt;
+}
+
+template <class Kind>
+std::string kind_name(Kind kind) {
+  for (const auto& [name, k] : kind_table<Kind>())
+    if (k == kind) return name;
+  return "?";
+}
+
+}  // namespace sgntk::jobs
