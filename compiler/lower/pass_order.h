@@ -1,6 +1,7 @@
-// The pass order, in one place (the shape of Halide's Lower.cpp). Sema builds raw graphs; each
-// hidden layer then runs the passes of pass_order(), in this order, and the layer can be dumped
-// after any of them (`sgntk check --dump-after PASS`, `--dump all`):
+// The pass order, in one place. Sema builds raw graphs; each hidden layer then runs the passes of
+// pass_order(), in this order, and the layer can be dumped after any of them (`sgntk check
+// --dump-after PASS`, `--dump all`: the graph passes print node lists as `--dump graph` does,
+// match-gaussian and emit the layer's lines of the program text, runtime/program/text_format.h):
 //   expand-derivatives   each d/dx written in the spec -> the derivative of its operand,
 //                        innermost first (simplify, differentiate, simplify on the operand)
 //   simplify             rewrite rules and constant folding on phi and an expression surrogate g;
@@ -9,7 +10,9 @@
 //   simplify-derivative  simplify phi'
 //   match-gaussian       E[phi phi], E[phi' phi'], E[phi' g]: closed forms, else quadrature plans
 //   emit                 bytecode of phi, phi' and g, for finite-width networks
-// Each expression is simplified once per stage: passes::differentiate does not simplify.
+// Each expression is simplified once per stage: passes::differentiate does not simplify. A d/dx
+// in the spec means the derivative of its operand as simplify leaves it, so expand-derivatives
+// comes first and simplifies each operand on its own, as the whole pipeline does phi.
 #pragma once
 #include <cstddef>
 #include <functional>
@@ -52,7 +55,7 @@ struct Pass {
 
 std::span<const Pass> pass_order();
 std::optional<std::size_t> find_pass(std::string_view name);  // its index in pass_order()
-std::string pass_names();                                     // "simplify, differentiate, ..."
+std::string pass_names();                                     // "expand-derivatives, simplify, ..."
 
 // Hidden layer `index` of `network` as sema built it; std::nullopt after an error.
 std::optional<LayerState> start_layer(const sema::Network& network, std::size_t index, Diagnostics& diags);
