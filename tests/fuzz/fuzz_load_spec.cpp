@@ -6,19 +6,22 @@
 #include <cstdint>
 #include <string>
 
-#include "compiler/sema/load_spec.h"
+#include "cli/experiment/load_experiment.h"
 #include "compiler/sema/module_print.h"
 
 namespace {
 void run(const std::string& text, const std::vector<std::string>& sets) {
   sgntk::Diagnostics diags;
-  auto loaded = sgntk::load_spec_text("fuzz.sgntk", text, sets, diags);
+  // The networks and the experiment statements (data, target, task), checked as every command
+  // checks them.
+  auto loaded = sgntk::experiment::load_experiment_text("fuzz.sgntk", text, sets, diags);
   (void)diags.render();
   if (!loaded) return;
+  const sgntk::sema::Module& module = loaded->spec->module;
   // describe_module differentiates every layer's activation (passes::differentiate).
-  (void)sgntk::sema::describe_module(loaded->module);
-  (void)sgntk::sema::dump_graph(loaded->module);
-  if (sets.empty() && loaded->module.params.count("m") != 0) run(text, {"m=inf"});
+  (void)sgntk::sema::describe_module(module);
+  (void)sgntk::sema::dump_graph(module);
+  if (sets.empty() && module.params.count("m") != 0) run(text, {"m=inf"});
 }
 }  // namespace
 
