@@ -14,10 +14,9 @@
 #include "runtime/finite_network.h"
 #include "runtime/matrix_io.h"
 #include "runtime/training.h"
+#include "runtime/kinds.h"
 
 namespace sgntk::runtime {
-
-enum class EmpiricalKind { ntk, sgntk };
 
 // K[i][j] = K(x1_i, x2_j) of one network (x1: true Jacobian; x2: quasi-Jacobian for sgntk).
 RowMatrix empirical_kernel(const FiniteNetwork<double>& net, EmpiricalKind kind, const RowMatrix& x1,

@@ -14,13 +14,9 @@
 #include <vector>
 
 #include "runtime/bound_program.h"
+#include "runtime/kinds.h"
 
 namespace sgntk::runtime {
-
-// Which derivative back-propagation uses in hidden layers: phi' (gradient descent, the true
-// Jacobian J) or the layer's surrogate g (SGL, the quasi-Jacobian J~; phi' when the layer has
-// no surrogate).
-enum class Backprop { true_derivative, surrogate };
 
 // Throws EvalError when some hidden layer has no pointwise function for `mode` (e.g. phi = sign:
 // phi' is a distribution, so gradient descent and the true Jacobian do not exist).

@@ -8,10 +8,9 @@
 
 #include "runtime/matrix_io.h"
 #include "runtime/bound_program.h"
+#include "runtime/kinds.h"
 
 namespace sgntk::runtime {
-
-enum class KernelKind { nngp, ntk, sgntk };
 
 struct KernelOptions {
   int threads = 0;                            // 0: all cores

@@ -15,10 +15,9 @@
 
 #include "runtime/matrix_io.h"
 #include "runtime/bound_program.h"
+#include "runtime/kinds.h"
 
 namespace sgntk::runtime {
-
-enum class PredictKind { ntk, sgntk, nngp };
 
 struct PredictOptions {
   double t = INFINITY;    // flow time eta * steps, >= 0; INFINITY: the converged prediction

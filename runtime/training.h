@@ -11,6 +11,7 @@
 #include "runtime/finite_network.h"
 #include "runtime/matrix_io.h"
 #include "runtime/bound_program.h"
+#include "runtime/kinds.h"
 
 namespace sgntk::runtime {
 
@@ -45,8 +46,6 @@ Gradient<Scalar> loss_gradient(const FiniteNetwork<Scalar>& net, const typename 
 // Runs body(e) for e = 0..count-1: a plain loop when threads == 1 (the serial reference), else
 // one TBB task per index on at most `threads` threads (0: all cores, as in KernelOptions).
 void for_each_network(long count, int threads, const std::function<void(long)>& body);
-
-enum class Precision { f64, f32 };
 
 struct EnsembleTraining {
   RowMatrix x, y;                 // N x d, N x outputs

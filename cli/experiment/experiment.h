@@ -2,6 +2,7 @@
 // `sgntk run` builds (check_experiment.h) beside the module, owns and executes. Plain
 // descriptions: nothing is read or generated here; names are resolved and arguments typed.
 #pragma once
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -12,10 +13,7 @@
 
 #include "compiler/graph/context.h"
 #include "compiler/source/diagnostics.h"
-#include "runtime/empirical_kernel.h"
-#include "runtime/kernels.h"
-#include "runtime/predict.h"
-#include "runtime/training.h"
+#include "runtime/kinds.h"
 
 namespace sgntk::experiment {
 

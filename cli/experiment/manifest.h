@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "cli/experiment/json.h"
+
 namespace sgntk::experiment {
 
 // One run of a task: one point of its sweep (all of it when it has no sweep).
@@ -38,8 +40,6 @@ struct Manifest {
 };
 
 std::string to_json(const Manifest& m);
-std::string json_string(const std::string& s);
-std::string json_number(double v);
 std::string sha1_hex(const std::string& bytes);
 
 }  // namespace sgntk::experiment

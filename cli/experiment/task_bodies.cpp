@@ -1,7 +1,7 @@
 // The experiment checker, part 4: checked arguments (defaults included) -> typed tasks, and the
 // arguments as the manifest lists them. The one place that reads arguments by name.
 #include "cli/experiment/checker.h"
-#include "cli/experiment/manifest.h"
+#include "cli/experiment/json.h"
 #include "cli/jobs/kinds.h"
 
 namespace sgntk::experiment {
