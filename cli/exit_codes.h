@@ -1,4 +1,4 @@
-// Exit codes of the CLI contract (../shared/architecture.md).
+// Exit codes of the CLI contract (README.md, "The command line"): other tools and tests rely on them.
 #pragma once
 
 namespace sgntk::cli {

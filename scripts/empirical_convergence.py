@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Convergence of empirical tangent kernels to the analytic ones (science.md section 5,
+"""Convergence of empirical tangent kernels to the analytic ones (the paper's
 supplementary figure): for each width n, the mean squared error between every network's
 empirical kernel row K_hat(x_mid, grid) at initialisation (`sgntk empirical`) and the analytic
 row (`sgntk kernel`), over the paper's 100-point circle grid.

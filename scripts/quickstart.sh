@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's main job: install, build, then reproduce the paper's Figure 3 in quick mode
-# (sign networks trained by surrogate gradient learning against the SG-NTK Gaussian process;
-# science.md section 5), with the data, a JSON manifest and the plot in out/figure3/.
+# (sign networks trained by surrogate gradient learning against the SG-NTK Gaussian process),
+# with the data, a JSON manifest and the plot in out/figure3/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh

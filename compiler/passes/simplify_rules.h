@@ -1,4 +1,4 @@
-// The simplifier's rule table (code-models.md A: rewrite rules as data). Each rule rewrites one
+// The simplifier's rule table: rewrite rules as data. Each rule rewrites one
 // node whose children are already simplified, or returns nullptr when it does not apply;
 // simplify() (simplify.h) tries the rules of a node's kind in table order, re-simplifies the
 // result, and repeats until no rule applies. Rules are local, deterministic, and each one makes

@@ -64,8 +64,7 @@ enum {
                             treats it as absent and integrates eval instead */
 };
 
-/* What g integrates to or peaks at, for every value of the shape parameters (surrogates.md
- * section 1), with the plugin's overall factor (the built-ins call it `scale`) at 1. Every
+/* What g integrates to or peaks at, for every value of the shape parameters, with the plugin's overall factor (the built-ins call it `scale`) at 1. Every
  * target of a surrogate is a step: Heaviside H (jump 1) or sign = 2H - 1 (jump 2), so an
  * area-1 surrogate with scale = 2 is the jump-consistent one for sign. */
 enum {

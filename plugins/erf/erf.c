@@ -1,7 +1,7 @@
 /* Erf surrogate (erf'): g(x) = scale * (alpha / sqrt(pi)) exp(-alpha^2 x^2), the derivative of
  * erfc(-alpha x) / 2. Parameterisation of SpikingJelly Erf(alpha=2) (braintools ERF: alpha = 1).
  * Area-normalised (integral = scale = 1), peak scale alpha / sqrt(pi). The paper's sign-network
- * surrogate erf'(x) = (2/sqrt(pi)) exp(-x^2) (science.md section 5) is alpha = 1, scale = 2
+ * surrogate erf'(x) = (2/sqrt(pi)) exp(-x^2) is alpha = 1, scale = 2
  * (jump-consistent for sign). It is the Gaussian N(x; 0, 1 / (2 alpha^2)), so both Gaussian
  * averages are closed (Williams 1997). */
 #include <math.h>

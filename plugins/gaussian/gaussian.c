@@ -1,7 +1,7 @@
 /* Gaussian bump: g(x) = scale * N(x; mu, sigma^2) = scale exp(-(x - mu)^2 / (2 sigma^2)) / (sigma sqrt(2 pi)).
  * Parameterisation of sinabs Gaussian(mu=0, sigma=0.5, grad_scale=1) (braintools GaussianGrad
  * is the same with scale = alpha = 0.5). Area-normalised (integral = scale = 1). Closed-form
- * Gaussian averages: a Gaussian convolved with a Gaussian (surrogates.md section 4). */
+ * Gaussian averages: a Gaussian convolved with a Gaussian. */
 #include <math.h>
 
 #include "plugins/abi/sgntk_plugin.h"

@@ -2,7 +2,7 @@
  * Parameterisation of SpikingJelly PiecewiseExp(alpha=1); lava-dl SLAYER's
  * (scale_grad / (2 tau_grad)) exp(-|x| / tau_grad) is alpha = 1 / tau_grad, scale = scale_grad.
  * Area-normalised (integral = scale = 1), peak scale alpha / 2. Closed-form Gaussian average
- * (surrogates.md section 4):
+ * (a Gaussian against a two-sided exponential):
  *   E[exp(-alpha |V|)] = T(m) + T(-m),  T(m) = exp(alpha^2 s^2 / 2 - alpha m) Phi(m/s - alpha s),
  * evaluated through erfcx so that the large exponential and the small tail never meet. */
 #include <math.h>

@@ -3,7 +3,8 @@
  * a tent of half-width `width`. Parameterisation of SpikingJelly PiecewiseQuadratic(alpha=1)
  * with width = 1 / alpha (its primitive is the quadratic). Norse "triangle" and braintools
  * ReluGrad are the same tent at other heights. Area-normalised (integral = scale = 1), peak
- * scale / width. Closed-form Gaussian average (surrogates.md section 4). */
+ * scale / width. Closed-form Gaussian average (the tent integrated against a
+ * Gaussian: normal masses and density differences at the three corners). */
 #include <math.h>
 
 #include "plugins/abi/sgntk_plugin.h"

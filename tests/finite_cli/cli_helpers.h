@@ -1,6 +1,6 @@
 // Shared by the `sgntk train` and `sgntk empirical` tests: running the binary from the source
-// tree, scratch directories, the paper's training data (15 circle points and the target of
-// science.md section 5) and a reader for npy arrays of any rank.
+// tree, scratch directories, the paper's training data (15 circle points and its target
+// function) and a reader for npy arrays of any rank.
 #pragma once
 #include <doctest/doctest.h>
 #include <unistd.h>

@@ -103,7 +103,7 @@ TEST_CASE("closed-form E[g(u) g(v)] hooks agree with nested quadrature over eval
 }
 
 TEST_CASE("the erf plugin's E2 hook is Williams' erf derivative kernel") {
-  // surrogates.md section 4: E[g g] = alpha^2 / (pi sqrt((1 + 2 alpha^2 a)(1 + 2 alpha^2 b) - 4 alpha^4 c^2)).
+  // Williams' erf kernel for g = alpha exp(-alpha^2 x^2) / sqrt(pi): E[g g] = alpha^2 / (pi sqrt((1 + 2 alpha^2 a)(1 + 2 alpha^2 b) - 4 alpha^4 c^2)).
   const double alpha = 1.7, a = 0.8, b = 1.9, c = 0.6;
   const auto g = test::builtin("erf", {{"alpha", alpha}});
   double hook;

@@ -1,4 +1,4 @@
-// The quick Figure 3 (science.md section 5): sign networks trained by SGL against the SG-NTK
+// The quick Figure 3 of the paper: sign networks trained by SGL against the SG-NTK
 // Gaussian process at the same flow time t = lr * steps, and every spec under specs/ runs.
 #include <doctest/doctest.h>
 
