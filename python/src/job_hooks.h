@@ -2,7 +2,8 @@
 // On the main thread a SIGINT handler that only sets a flag (the one of `sgntk run`) replaces
 // Python's for the job's duration; every progress report of the runtime (the kernel: between
 // chunks of tiles, about 100 per kernel; training: every 64 steps of a network) checks it and
-// cancels the job by throwing through the runtime, which then raises KeyboardInterrupt. The
+// cancels the job by throwing through the runtime, which then raises KeyboardInterrupt; the
+// kernel also polls it before every tile (KernelOptions::cancelled). The
 // callback is called with the GIL, at most ten times a second, with the fraction done (0..1);
 // an exception it raises cancels the job the same way and is re-raised.
 #pragma once
@@ -15,6 +16,7 @@
 #include <optional>
 
 #include "cli/experiment/interrupt.h"
+#include "runtime/errors.h"
 
 namespace sgntk::python {
 
@@ -29,6 +31,9 @@ class JobHooks {
 
   // From any thread, without the GIL. Throws Cancelled after Ctrl-C or a failed callback.
   void report(double fraction);
+  // From any thread: whether the job should stop (Ctrl-C or a failed callback), for the
+  // runtime's per-tile cancellation point.
+  bool cancel_requested() const { return cancelled_ || (guard_ && experiment::interrupted()); }
 
   // Runs job() without the GIL; re-raises a cancellation as KeyboardInterrupt or as the callback's
   // exception, and raises KeyboardInterrupt for a Ctrl-C the job did not check.
@@ -40,6 +45,7 @@ class JobHooks {
       try {
         result.emplace(job());
       } catch (const Cancelled&) {
+      } catch (const runtime::Cancelled&) {
       }
     }
     raise_if_cancelled();

@@ -36,6 +36,7 @@ OutArray kernel(const Network& net, const InArray& x1_in, const std::optional<In
   runtime::KernelOptions options;
   options.threads = threads;
   options.progress = [&](double fraction) { hooks.report(fraction); };
+  options.cancelled = [&] { return hooks.cancel_requested(); };
   return to_numpy(hooks.run([&] { return jobs::kernel(net.program(), kind, x1, x2_in ? &x2 : nullptr, options); }));
 }
 
