@@ -16,4 +16,9 @@ struct EvalError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A job stopped on request (KernelOptions::cancelled); nothing is returned.
+struct Cancelled : std::runtime_error {
+  Cancelled() : std::runtime_error("cancelled") {}
+};
+
 }  // namespace sgntk::runtime

@@ -161,9 +161,13 @@ RowMatrix compute_kernel(const KernelProgram& program, KernelKind kind, const Ro
     const std::size_t begin = jobs.size() * chunk / chunks, end = jobs.size() * (chunk + 1) / chunks;
     arena.execute([&] {
       tbb::parallel_for(tbb::blocked_range<std::size_t>(begin, end), [&](const tbb::blocked_range<std::size_t>& r) {
-        for (std::size_t k = r.begin(); k != r.end(); ++k) kernel.run(jobs[k], symmetric && jobs[k].i0 != jobs[k].j0);
+        for (std::size_t k = r.begin(); k != r.end(); ++k) {
+          if (options.cancelled && options.cancelled()) return;
+          kernel.run(jobs[k], symmetric && jobs[k].i0 != jobs[k].j0);
+        }
       });
     });
+    if (options.cancelled && options.cancelled()) throw Cancelled();
     if (options.progress) options.progress(static_cast<double>(end) / static_cast<double>(jobs.size()));
   }
   return out;

@@ -15,6 +15,9 @@ namespace sgntk::runtime {
 struct KernelOptions {
   int threads = 0;                            // 0: all cores
   std::function<void(double)> progress;       // called from the calling thread with 0..1
+  // Polled before each tile (from any thread): once it returns true the remaining tiles are
+  // skipped and compute_kernel throws Cancelled. For Ctrl-C in the Python package.
+  std::function<bool()> cancelled;
 };
 
 // K[i][j] = K(x1_i, x2_j); for sgntk the true derivative belongs to x1_i, the surrogate to x2_j.

@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -138,6 +139,34 @@ std::vector<long> parse_shape(std::string_view text, const std::string& path) {
   return shape;
 }
 
+// The element types an input npy may have, each read as a double.
+struct NpyType {
+  std::string_view descr;
+  std::size_t size;
+  double (*read)(const char*);
+};
+
+template <class T>
+double read_as_double(const char* p) {
+  T v;
+  std::memcpy(&v, p, sizeof v);
+  return static_cast<double>(v);
+}
+
+const NpyType* npy_type(std::string_view descr) {
+  static const NpyType types[] = {
+      {"'<f8'", 8, read_as_double<double>},        {"'<f4'", 4, read_as_double<float>},
+      {"'<i8'", 8, read_as_double<std::int64_t>},  {"'<i4'", 4, read_as_double<std::int32_t>},
+      {"'<i2'", 2, read_as_double<std::int16_t>},  {"'|i1'", 1, read_as_double<std::int8_t>},
+      {"'<u8'", 8, read_as_double<std::uint64_t>}, {"'<u4'", 4, read_as_double<std::uint32_t>},
+      {"'<u2'", 2, read_as_double<std::uint16_t>}, {"'|u1'", 1, read_as_double<std::uint8_t>},
+      {"'|b1'", 1, read_as_double<bool>},
+  };
+  for (const NpyType& t : types)
+    if (t.descr == descr) return &t;
+  return nullptr;
+}
+
 RowMatrix read_npy(const std::string& path) {
   const std::string bytes = read_all(path);
   if (bytes.size() < 10 || std::string_view(bytes).substr(0, 6) != npy_magic)
@@ -157,29 +186,32 @@ RowMatrix read_npy(const std::string& path) {
   if (header_start + header_len > bytes.size()) throw DataError(fmt::format("{}: bad npy header: truncated", path));
   const std::string_view header(bytes.data() + header_start, header_len);
   const std::string_view descr = dict_value(header, "descr", path);
-  if (descr != "'<f8'")
-    throw DataError(fmt::format("{}: npy data type {} is not supported (float64 '<f8' only)", path, descr));
+  const NpyType* type = npy_type(descr);
+  if (!type)
+    throw DataError(fmt::format("{}: npy data type {} is not supported (a little-endian float, integer or bool)",
+                                path, descr));
   const std::string_view order = dict_value(header, "fortran_order", path);
   if (order != "False" && order != "True") throw DataError(fmt::format("{}: bad npy header: fortran_order {}", path, order));
   const std::string_view shape_text = dict_value(header, "shape", path);
   if (shape_text.front() != '(') throw DataError(fmt::format("{}: bad npy header: shape {}", path, shape_text));
-  const std::vector<long> shape = parse_shape(shape_text, path);
+  std::vector<long> shape = parse_shape(shape_text, path);
+  if (shape.size() == 1) shape.insert(shape.begin(), 1);  // a 1-D array is one point
   if (shape.size() != 2)
-    throw DataError(fmt::format("{}: npy array has {} dimensions, expected a 2-D matrix", path, shape.size()));
+    throw DataError(fmt::format("{}: npy array has {} dimensions, expected a 2-D matrix (or 1-D: one point)", path,
+                                shape.size()));
   const long rows = shape[0], cols = shape[1];
   if (rows == 0 || cols == 0) throw DataError(fmt::format("{}: empty matrix ({} x {})", path, rows, cols));
-  const std::size_t data_bytes = static_cast<std::size_t>(rows * cols) * sizeof(double);
+  const std::size_t data_bytes = static_cast<std::size_t>(rows * cols) * type->size;
   if (bytes.size() - header_start - header_len != data_bytes)
     throw DataError(fmt::format("{}: npy data holds {} bytes, the header's shape ({}, {}) needs {}", path,
                                 bytes.size() - header_start - header_len, rows, cols, data_bytes));
+  // Element (i, j) is at i * cols + j in C order, at j * rows + i in Fortran order.
+  const bool fortran = order == "True";
   RowMatrix m(rows, cols);
-  if (order == "True") {
-    Eigen::MatrixXd column_major(rows, cols);
-    std::memcpy(column_major.data(), bytes.data() + header_start + header_len, data_bytes);
-    m = column_major;
-  } else {
-    std::memcpy(m.data(), bytes.data() + header_start + header_len, data_bytes);
-  }
+  const char* data = bytes.data() + header_start + header_len;
+  for (long i = 0; i < rows; ++i)
+    for (long j = 0; j < cols; ++j)
+      m(i, j) = type->read(data + static_cast<std::size_t>(fortran ? j * rows + i : i * cols + j) * type->size);
   for (long i = 0; i < m.size(); ++i)
     if (!std::isfinite(m.data()[i]))
       throw DataError(fmt::format("{}: element ({}, {}) is not finite ({})", path, i / cols, i % cols, m.data()[i]));

@@ -10,6 +10,7 @@ packages=(
   doctest-dev libcli11-dev libfmt-dev libsleef-dev
   clang-14 libclang-rt-14-dev libfuzzer-14-dev   # the fuzz target (ASan + UBSan + libFuzzer)
   python3 python3-numpy python3-matplotlib  # plotting of the paper's figures
+  python3-dev python3-venv                  # the Python package (its venv: scripts/python-env.sh)
 )
 
 missing=()

@@ -24,10 +24,12 @@
 namespace sgntk::jobs {
 
 // The program every job runs: lower::lower, then runtime::bind (which loads the plugins), with
-// bind's problems reported at their spec positions. std::nullopt after an error.
+// bind's problems reported at their spec positions. std::nullopt after an error; then
+// `*bind_failed` (when given) tells whether lowering succeeded and binding (the plugins) failed.
 std::optional<runtime::KernelProgram> lower_and_bind(const sema::Module& module, const std::string& network,
                                                     const lower::LowerOptions& options,
-                                                    const runtime::BindOptions& bind_options, Diagnostics& diags);
+                                                    const runtime::BindOptions& bind_options, Diagnostics& diags,
+                                                    bool* bind_failed = nullptr);
 
 // K[i][j] = K(x1_i, x2_j); x2 == nullptr: x1.
 runtime::RowMatrix kernel(const runtime::KernelProgram& program, runtime::KernelKind kind, const runtime::RowMatrix& x1,

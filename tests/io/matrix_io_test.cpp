@@ -138,8 +138,8 @@ TEST_CASE("malformed npy is reported") {
     CHECK_THROWS_WITH_AS(read_matrix(dir.write("m.npy", "NUMPY not really")), doctest::Contains("bad magic"), DataError);
   }
   SUBCASE("wrong dtype") {
-    const std::string f = dir.write("f4.npy", npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }", 16));
-    CHECK_THROWS_WITH_AS(read_matrix(f), doctest::Contains("'<f4' is not supported"), DataError);
+    const std::string f = dir.write("c16.npy", npy_with_header("{'descr': '<c16', 'fortran_order': False, 'shape': (2, 2), }", 64));
+    CHECK_THROWS_WITH_AS(read_matrix(f), doctest::Contains("'<c16' is not supported"), DataError);
   }
   SUBCASE("missing shape") {
     const std::string f = dir.write("s.npy", npy_with_header("{'descr': '<f8', 'fortran_order': False, }", 0));

@@ -1,0 +1,47 @@
+// The jobs of a loaded network, as the extension exposes them: each converts its arrays once,
+// runs the job layer (cli/jobs: the same functions the CLI's commands call) without the GIL,
+// and returns numpy arrays that own their memory.
+#pragma once
+#include <nanobind/nanobind.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "python/src/arrays.h"
+#include "python/src/network.h"
+
+namespace sgntk::python {
+
+OutArray kernel(const Network& net, const InArray& x1, const std::optional<InArray>& x2, const std::string& kind,
+                int threads, nb::object progress);
+
+struct EmpiricalArgs {
+  std::string kind;
+  long ensemble;
+  std::uint64_t seed;
+  int threads;
+  std::optional<InArray> train_x, train_y;  // both or neither: train each network first
+  double lr;
+  long steps;
+  std::string backprop;
+};
+OutArray empirical(const Network& net, const InArray& x1, const std::optional<InArray>& x2, const EmpiricalArgs& args);
+
+struct TrainArgs {
+  double lr;
+  long steps, ensemble, loss_every;
+  std::uint64_t seed;
+  std::vector<long> save_at;  // empty: the last step
+  std::string backprop, precision;
+  int threads;
+};
+// {"outputs": [saves, ensemble, n_eval, outputs], "save_steps", "loss": [ensemble, records], "loss_steps"}
+nb::dict train(const Network& net, const InArray& x, const InArray& y, const std::optional<InArray>& eval,
+               const TrainArgs& args, nb::object progress);
+
+// (mean [n_test, outputs], std [n_test], cov [n_test, n_test] or None); warnings via warnings.warn.
+nb::tuple predict(const Network& net, const InArray& x_train, const InArray& y_train, const InArray& x_test,
+                  const std::string& kind, double t, double diag_reg, bool cov, int threads);
+
+}  // namespace sgntk::python
