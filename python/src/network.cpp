@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "cli/jobs/jobs.h"
+#include "compiler/lower/pass_order.h"
 #include "compiler/parse/ast_dump.h"
 #include "compiler/parse/spec_parser.h"
 #include "compiler/sema/module_print.h"
@@ -26,10 +27,10 @@ Network::Network(const std::string& path, const std::optional<std::string>& text
   program_ = std::move(*program);
 }
 
-std::string Network::check() const { return sema::describe_module(module()); }
+std::string Network::check() const { return sema::describe_module(module(), lower::run_graph_passes(module())); }
 
 std::string Network::dump(const std::string& stage) const {
-  if (stage == "graph") return sema::dump_graph(module());
+  if (stage == "graph") return sema::dump_graph(module(), lower::run_graph_passes(module()));
   if (stage == "program") return runtime::describe(program_);
   if (stage == "ast") {
     // The loaded spec keeps its source, not its syntax tree: parse it again (it parsed before).
