@@ -15,6 +15,7 @@ namespace {
 constexpr double z_max = 9.0;         // P(|Z| > 9) = 2.3e-19
 constexpr double max_panel = 1.5;     // initial panel width in z: resolves features of width ~0.1
 constexpr int max_depth = 50;         // bisections of one initial panel
+constexpr double min_relative_width = 1e-12;  // narrowest panel, relative to max(1, |z|)
 constexpr int panel_budget = 20000;   // evaluated panels per entry before giving up refining
 constexpr std::size_t chunk = 64;     // entries integrated together (bounds the workspace)
 
@@ -52,6 +53,16 @@ struct Panel {
   double lo, hi;        // in z
 };
 
+}  // namespace
+
+void transition_cuts(double center, double width, double sd, std::vector<double>& cuts) {
+  cuts.push_back(center);
+  if (!(width > 0) || !(sd > 0)) return;
+  for (double d = width; d < max_panel * sd; d *= 4) cuts.insert(cuts.end(), {center - d, center + d});
+}
+
+namespace {
+
 // The initial panels of one entry: [-9, 9] cut to the support, split at the break points and at
 // t = 0, each piece divided into panels of width <= max_panel.
 void initial_panels(const Shape& shape, const ExtraCuts& extra_cuts, std::uint32_t entry, double mean, double sd,
@@ -66,6 +77,9 @@ void initial_panels(const Shape& shape, const ExtraCuts& extra_cuts, std::uint32
   };
   for (double t : shape.breakpoints) add(t);
   add(0.0);
+  std::vector<double> steep;
+  for (const program::Transition& tr : shape.transitions) transition_cuts(tr.center, tr.width, sd, steep);
+  for (double t : steep) add(t);
   if (extra_cuts) {
     std::vector<double> extra;
     extra_cuts(entry, extra);
@@ -147,8 +161,11 @@ void integrate_chunk(const BatchIntegrand& h, const Shape& shape, const ExtraCut
       const std::size_t i = panel.entry - first;
       const double err = std::fabs(est[p].k - est[p].g);
       const double share = tolerance * scale[i] * (panel.hi - panel.lo) / (2 * z_max);
+      // A panel is not bisected below 1e-12 of its position either: near an integrable
+      // singularity (log|t|) at a cut, deeper nodes would round onto the singular point itself.
+      const bool too_narrow = panel.hi - panel.lo <= min_relative_width * std::fmax(1.0, std::fmax(std::fabs(panel.lo), std::fabs(panel.hi)));
       const bool done = !(err > share)  // also NaN/inf: refining cannot help, the caller sees it
-                        || panel.depth >= max_depth || ++evaluated[i] > panel_budget;
+                        || panel.depth >= max_depth || too_narrow || ++evaluated[i] > panel_budget;
       if (done) {
         out[panel.entry] += est[p].k;
       } else {
