@@ -1,9 +1,11 @@
 // One-dimensional Gaussian averages by adaptive quadrature: E[h(V)], V ~ N(mean, var), for
 // integrands with kinks, jumps, compact support or sharp peaks. In the standardised coordinate
-// z = (t - mean)/sd the line is truncated to |z| <= 9 (Gaussian mass beyond: < 1e-18), split at
+// z = (t - mean)/sd the line is truncated to |z| <= 9 (Gaussian mass beyond: < 1e-18; reached
+// further, up to |z| = 60, while the outermost panel still holds mass, for growing h), split at
 // the break points of the Shape, at the support edges, at t = 0 (where surrogate peaks sit) and
-// around its steep transitions (transition_cuts), cut into panels no wider than 1.5, and every panel is refined by G7K15 Gauss-Kronrod until its
-// error estimate |K15 - G7| fits its share of tolerance * E[|h(V)|]. All pending panels of all
+// around its steep transitions (transition_cuts), cut into panels no wider than 1.5, and every
+// panel is refined by G7K15 Gauss-Kronrod until its error estimate |K15 - G7| fits its share of
+// tolerance * E[|h(V)|]. All pending panels of all
 // entries are evaluated in one integrand call per refinement round.
 #pragma once
 #include <cstddef>
