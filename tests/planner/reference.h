@@ -50,7 +50,7 @@ inline Real erf_erf_shifted(const Law& law, Real k, Real t) {
 }
 
 // E[h(U)], U ~ N(0, var), by adaptive Gauss-Kronrod (61 points) on the pieces between `cuts`
-// (ascending, inside [-12 sd, 12 sd]).
+// (ascending, inside [-12 sd, 12 sd]), each further cut to at most sd / 4 wide.
 inline Real gauss_average(const std::function<Real(Real)>& h, Real var, std::vector<Real> cuts) {
   const Real sd = std::sqrt(var);
   cuts.insert(cuts.begin(), -12 * sd);
@@ -58,8 +58,14 @@ inline Real gauss_average(const std::function<Real(Real)>& h, Real var, std::vec
   const Real norm = 1 / std::sqrt(2 * boost::math::constants::pi<Real>() * var);
   auto integrand = [&](Real t) { return h(t) * std::exp(-t * t / (2 * var)) * norm; };
   Real sum = 0;
-  for (std::size_t i = 0; i + 1 < cuts.size(); ++i)
-    sum += boost::math::quadrature::gauss_kronrod<Real, 61>::integrate(integrand, cuts[i], cuts[i + 1], 15, 1e-15L);
+  for (std::size_t i = 0; i + 1 < cuts.size(); ++i) {
+    const int pieces = static_cast<int>(std::ceil((cuts[i + 1] - cuts[i]) / (sd / 4)));
+    for (int p = 0; p < pieces; ++p) {
+      const Real lo = cuts[i] + (cuts[i + 1] - cuts[i]) * p / pieces;
+      const Real hi = p + 1 == pieces ? cuts[i + 1] : cuts[i] + (cuts[i + 1] - cuts[i]) * (p + 1) / pieces;
+      sum += boost::math::quadrature::gauss_kronrod<Real, 61>::integrate(integrand, lo, hi, 8, 1e-15L);
+    }
+  }
   return sum;
 }
 
