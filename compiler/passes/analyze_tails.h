@@ -4,8 +4,8 @@
 // polynomial of degree 2 has the rate of its leading coefficient, of a higher degree +inf (or
 // -inf for an even degree with negative leading coefficient); exp(exp(x)) has +inf; products add
 // rates, sums and branches take the largest, f^p multiplies by p. What it cannot read counts as
-// 0, so a reported rate is never larger than the true one, except through branches that are
-// never taken in the tails.
+// 0; a reported rate can be larger than the true one only through parts that vanish in the
+// tails (a branch not taken there, relu of a negative part).
 #pragma once
 #include "compiler/graph/expr.h"
 
