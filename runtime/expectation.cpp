@@ -105,8 +105,9 @@ std::string describe(const Expectation& e) {
   }
   if (e.infinite_on_diagonal && !e.terms.empty()) s += "+inf where c^2 = ab (delta times delta)\n";
   if (e.growth != program::TailGrowth{})
-    s += fmt::format("tails grow like {}: entries where the Gaussian weight cannot bound them are refused\n",
-                     describe(e.growth));
+    s += fmt::format("tails grow like {}: finite only where the Gaussian weight bounds them (on the diagonal where "
+                     "({:g} + {:g}) * Sigma(x, x) < 1/2); other entries are refused\n",
+                     describe(e.growth), e.growth.f, e.growth.g);
   return s;
 }
 
