@@ -60,7 +60,7 @@ Interval nonnegative_set(Expr h) {
 
 // Transitions narrower than this (in x) are recorded; wider ones are resolved by the
 // integrator's panels (at most 1.5 standard deviations wide) without help.
-constexpr double steep_width = 0.25;
+constexpr double steep_width = 0.1;
 
 class Analyzer {
  public:

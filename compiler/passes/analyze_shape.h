@@ -3,7 +3,7 @@
 // arguments of abs, sign, heaviside, relu, of min/max differences, of Select indicators and of
 // non-integer or negative power bases are solved when those arguments are affine in x; a
 // non-affine one marks the expression non-smooth without a break point (the integrator then
-// relies on adaptivity). Steep transitions (erf, tanh, sigmoid, atan of k*x + s with |k| > 4,
+// relies on adaptivity). Steep transitions (erf, tanh, sigmoid, atan of k*x + s with |k| > 10,
 // and narrow exp(-q*(k*x + s)^2) bumps) are recorded with their center and width, also inside
 // compositions, sums and products.
 #pragma once
