@@ -77,6 +77,8 @@ class Binder {
     out.f_text = label(e.f);
     out.g_text = label(e.g);
     out.infinite_on_diagonal = e.infinite_on_diagonal;
+    out.growth = e.growth;
+    out.unavailable = e.unavailable;
     return out;
   }
 

@@ -5,12 +5,14 @@
 // conventions (what each expectation is, how layers combine) are those of program.h.
 #pragma once
 #include <array>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "runtime/array_function.h"
 #include "runtime/program/closed_forms.h"
+#include "runtime/program/tail_growth.h"
 
 namespace sgntk::runtime {
 
@@ -54,6 +56,8 @@ struct Expectation {
   std::vector<Term> terms;
   std::string f_text, g_text;  // the integrand in spec syntax, for dumps
   bool infinite_on_diagonal = false;  // E[delta delta]-type: +inf where c^2 = ab
+  program::TailGrowth growth;         // tail growth of f and g: divergent entries are refused
+  std::optional<std::string> unavailable;  // why the planner could not plan it (no terms then)
 };
 
 // One transition Sigma^l -> Sigma^{l+1} through the activation of hidden layer l.

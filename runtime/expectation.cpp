@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "runtime/closed_forms.h"
+#include "runtime/errors.h"
+#include "runtime/expectation_tails.h"
 #include "runtime/quadrature_2d.h"
 
 namespace sgntk::runtime {
@@ -44,6 +46,8 @@ struct Clamped {
 };
 
 void evaluate_clamped(const Expectation& e, const Clamped& k, double* term, double* out, std::size_t n) {
+  if (e.unavailable)  // the kernels refuse these before they start; this guards other callers
+    throw EvalError(fmt::format("cannot compute E[{} * {}]: {}", e.f_text, e.g_text, *e.unavailable));
   for (std::size_t i = 0; i < n; ++i) out[i] = 0.0;
   for (const Term& t : e.terms) {
     std::visit(Overloaded{
@@ -87,8 +91,9 @@ void evaluate(const Expectation& e, const double* a, const double* b, const doub
 }
 
 std::string describe(const Expectation& e) {
-  if (e.terms.empty()) return "0 (no terms)\n";
+  if (e.unavailable) return "unavailable: " + *e.unavailable + "\n";
   std::string s;
+  if (e.terms.empty()) s = "0 (no terms)\n";
   for (const Term& t : e.terms) {
     const std::string what = std::visit(Overloaded{
                                             [](const ClosedFormTerm& x) { return "closed form " + describe(x) + ", exact to 1e-12"; },
@@ -98,7 +103,11 @@ std::string describe(const Expectation& e) {
                                         t.what);
     s += fmt::format("{:+.17g} * {}\n", t.coef, what);
   }
-  if (e.infinite_on_diagonal) s += "+inf where c^2 = ab (delta times delta)\n";
+  if (e.infinite_on_diagonal && !e.terms.empty()) s += "+inf where c^2 = ab (delta times delta)\n";
+  if (e.growth != program::TailGrowth{})
+    s += fmt::format("tails grow like {}: finite only where the Gaussian weight bounds them (on the diagonal where "
+                     "({:g} + {:g}) * Sigma(x, x) < 1/2); other entries are refused\n",
+                     describe(e.growth), e.growth.f, e.growth.g);
   return s;
 }
 

@@ -13,8 +13,10 @@ namespace sgntk::runtime {
 namespace {
 
 constexpr double z_max = 9.0;         // P(|Z| > 9) = 2.3e-19
+constexpr double z_limit = 60.0;      // how far panels reach out for integrands with heavy tails
 constexpr double max_panel = 1.5;     // initial panel width in z: resolves features of width ~0.1
 constexpr int max_depth = 50;         // bisections of one initial panel
+constexpr double min_relative_width = 1e-12;  // narrowest panel, relative to max(1, |z|)
 constexpr int panel_budget = 20000;   // evaluated panels per entry before giving up refining
 constexpr std::size_t chunk = 64;     // entries integrated together (bounds the workspace)
 
@@ -52,12 +54,28 @@ struct Panel {
   double lo, hi;        // in z
 };
 
+}  // namespace
+
+void transition_cuts(double center, double width, double sd, std::vector<double>& cuts) {
+  cuts.push_back(center);
+  if (!(width > 0) || !(sd > 0)) return;
+  for (double d = width; d < max_panel * sd; d *= 4) cuts.insert(cuts.end(), {center - d, center + d});
+}
+
+namespace {
+
 // The initial panels of one entry: [-9, 9] cut to the support, split at the break points and at
 // t = 0, each piece divided into panels of width <= max_panel.
+// Where an entry's panels end; an end at -z_max or z_max (not a support edge) may move out.
+struct Reach {
+  double lo = 0, hi = 0;
+};
+
 void initial_panels(const Shape& shape, const ExtraCuts& extra_cuts, std::uint32_t entry, double mean, double sd,
-                    std::vector<Panel>& out) {
+                    std::vector<Panel>& out, Reach& reach) {
   const double lo = std::max(-z_max, (shape.support_lo - mean) / sd);
   const double hi = std::min(z_max, (shape.support_hi - mean) / sd);
+  reach = {lo, hi};
   if (!(lo < hi)) return;  // no mass on the support: the integral is 0
   std::vector<double> cuts{lo, hi};
   auto add = [&](double t) {
@@ -66,6 +84,9 @@ void initial_panels(const Shape& shape, const ExtraCuts& extra_cuts, std::uint32
   };
   for (double t : shape.breakpoints) add(t);
   add(0.0);
+  std::vector<double> steep;
+  for (const program::Transition& tr : shape.transitions) transition_cuts(tr.center, tr.width, sd, steep);
+  for (double t : steep) add(t);
   if (extra_cuts) {
     std::vector<double> extra;
     extra_cuts(entry, extra);
@@ -87,6 +108,7 @@ void integrate_chunk(const BatchIntegrand& h, const Shape& shape, const ExtraCut
   const Rule& rule = gk15();
   std::vector<double> sd(count), scale(count, 0.0), t, y;
   std::vector<int> evaluated(count, 0);
+  std::vector<Reach> reach(count);
   std::vector<std::uint32_t> entry;
   std::vector<Panel> pending, next;
 
@@ -96,7 +118,7 @@ void integrate_chunk(const BatchIntegrand& h, const Shape& shape, const ExtraCut
     out[e] = 0.0;
     sd[i] = var[e] > 0 ? std::sqrt(var[e]) : 0.0;
     if (sd[i] > 0) {
-      initial_panels(shape, extra_cuts, static_cast<std::uint32_t>(e), mean[e], sd[i], pending);
+      initial_panels(shape, extra_cuts, static_cast<std::uint32_t>(e), mean[e], sd[i], pending, reach[i]);
     } else {
       entry.push_back(static_cast<std::uint32_t>(e));
       t.push_back(mean[e]);
@@ -132,7 +154,8 @@ void integrate_chunk(const BatchIntegrand& h, const Shape& shape, const ExtraCut
       const double mid = 0.5 * (panel.lo + panel.hi), half = 0.5 * (panel.hi - panel.lo);
       double k = 0, g = 0, abs = 0;
       for (int j = 0; j < 15; ++j) {
-        const double v = y[p * 15 + j] * phi(mid + half * rule.x[j]);
+        const double weight = phi(mid + half * rule.x[j]);
+        const double v = weight == 0.0 ? 0.0 : y[p * 15 + j] * weight;  // far out: never 0 * inf
         k += rule.wk[j] * v;
         g += rule.wg[j] * v;
         abs += rule.wk[j] * std::fabs(v);
@@ -147,10 +170,26 @@ void integrate_chunk(const BatchIntegrand& h, const Shape& shape, const ExtraCut
       const std::size_t i = panel.entry - first;
       const double err = std::fabs(est[p].k - est[p].g);
       const double share = tolerance * scale[i] * (panel.hi - panel.lo) / (2 * z_max);
+      // A panel is not bisected below 1e-12 of its position either: near an integrable
+      // singularity (log|t|) at a cut, deeper nodes would round onto the singular point itself.
+      const bool too_narrow = panel.hi - panel.lo <= min_relative_width * std::fmax(1.0, std::fmax(std::fabs(panel.lo), std::fabs(panel.hi)));
       const bool done = !(err > share)  // also NaN/inf: refining cannot help, the caller sees it
-                        || panel.depth >= max_depth || ++evaluated[i] > panel_budget;
+                        || panel.depth >= max_depth || too_narrow || ++evaluated[i] > panel_budget;
       if (done) {
         out[panel.entry] += est[p].k;
+        // A function growing almost as fast as the Gaussian decays (exp(0.3 t^2) at variance
+        // 0.8) still has mass beyond |z| = 9: while the outermost panel holds more than a
+        // sliver of the tolerance, one more panel goes beyond it.
+        const bool outermost_hi = panel.hi == reach[i].hi && reach[i].hi >= z_max,
+                   outermost_lo = panel.lo == reach[i].lo && reach[i].lo <= -z_max;
+        if ((outermost_hi || outermost_lo) && std::fabs(est[p].k) > 1e-3 * tolerance * scale[i]) {
+          double& edge = outermost_hi ? reach[i].hi : reach[i].lo;
+          const double next_edge = edge + (outermost_hi ? 2 * max_panel : -2 * max_panel);
+          if (std::fabs(next_edge) <= z_limit) {
+            next.push_back({panel.entry, 0, std::min(edge, next_edge), std::max(edge, next_edge)});
+            edge = next_edge;
+          }
+        }
       } else {
         const double mid = 0.5 * (panel.lo + panel.hi);
         next.push_back({panel.entry, panel.depth + 1, panel.lo, mid});

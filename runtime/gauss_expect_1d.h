@@ -1,9 +1,11 @@
 // One-dimensional Gaussian averages by adaptive quadrature: E[h(V)], V ~ N(mean, var), for
 // integrands with kinks, jumps, compact support or sharp peaks. In the standardised coordinate
-// z = (t - mean)/sd the line is truncated to |z| <= 9 (Gaussian mass beyond: < 1e-18), split at
-// the break points of the Shape, at the support edges and at t = 0 (where surrogate peaks sit),
-// cut into panels no wider than 1.5, and every panel is refined by G7K15 Gauss-Kronrod until its
-// error estimate |K15 - G7| fits its share of tolerance * E[|h(V)|]. All pending panels of all
+// z = (t - mean)/sd the line is truncated to |z| <= 9 (Gaussian mass beyond: < 1e-18; reached
+// further, up to |z| = 60, while the outermost panel still holds mass, for growing h), split at
+// the break points of the Shape, at the support edges, at t = 0 (where surrogate peaks sit) and
+// around its steep transitions (transition_cuts), cut into panels no wider than 1.5, and every
+// panel is refined by G7K15 Gauss-Kronrod until its error estimate |K15 - G7| fits its share of
+// tolerance * E[|h(V)|]. All pending panels of all
 // entries are evaluated in one integrand call per refinement round.
 #pragma once
 #include <cstddef>
@@ -22,6 +24,11 @@ using BatchIntegrand = std::function<void(const std::uint32_t* entry, const doub
 // Appends to `cuts` the points t where h_entry changes on a scale the shape does not announce
 // (e.g. the smoothed jump of a conditional average); the integration splits there too.
 using ExtraCuts = std::function<void(std::uint32_t entry, std::vector<double>& cuts)>;
+
+// The cuts that resolve a steep transition of `width` at `center` (program::Transition) under a
+// Gaussian of standard deviation sd: the center and center +- width * 4^j for every j with
+// width * 4^j < 1.5 sd, so that panels of every scale from the width up meet it.
+void transition_cuts(double center, double width, double sd, std::vector<double>& cuts);
 
 // out[i] = E[h_i(V)], V ~ N(mean[i], var[i]), i < n, to `tolerance` relative to E[|h_i(V)|].
 // var[i] <= 0 gives h_i(mean[i]) (the zero-variance law). `shape` describes every h_i.

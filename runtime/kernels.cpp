@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <memory>
 #include <fmt/format.h>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
@@ -9,6 +10,7 @@
 
 #include "runtime/errors.h"
 #include "runtime/expectation.h"
+#include "runtime/expectation_tails.h"
 
 namespace sgntk::runtime {
 namespace {
@@ -33,8 +35,12 @@ std::vector<std::vector<double>> diagonal_recursion(const KernelProgram& p, cons
   std::vector<std::vector<double>> diag(p.hidden.size() + 1, std::vector<double>(n));
   for (std::size_t i = 0; i < n; ++i) diag[0][i] = in.w2 * x.row(static_cast<Eigen::Index>(i)).squaredNorm() / p.input_dim + in.b2;
   std::vector<double> e(n);
+  DivergentEntries divergent(p);
+  const auto bad = std::make_unique<bool[]>(n);
   for (std::size_t l = 0; l < p.hidden.size(); ++l) {
     const std::vector<double>& s = diag[l];
+    divergent.mark(l, 0, p.hidden[l].nngp, s.data(), s.data(), s.data(), bad.get(), n, 1);
+    divergent.throw_if_any(n, "points (their variances Sigma(x, x))");
     evaluate(p.hidden[l].nngp, s.data(), s.data(), s.data(), e.data(), n);
     const Scales next = reader_of(p, static_cast<std::ptrdiff_t>(l));
     for (std::size_t i = 0; i < n; ++i) diag[l + 1][i] = next.w2 * e[i] + next.b2;
@@ -49,6 +55,20 @@ void check_points(const KernelProgram& p, const RowMatrix& x, const char* which)
   if (x.rows() == 0) throw DataError(fmt::format("{} has no points", which));
 }
 
+// The expectations a kernel of `kind` needs must have been planned; else the planner's reason.
+void require_available(const KernelProgram& p, KernelKind kind) {
+  for (const LayerProgram& layer : p.hidden) {
+    const Expectation* needed[] = {&layer.nngp, kind == KernelKind::ntk     ? &layer.ntk
+                                                : kind == KernelKind::sgntk ? &layer.sgntk
+                                                                            : nullptr};
+    for (const Expectation* e : needed)
+      if (e && e->unavailable)
+        throw EvalError(fmt::format("layer '{}': the {} kernel needs E[{} * {}], which cannot be computed: {}",
+                                    layer.name, kind == KernelKind::nngp ? "NNGP" : kind == KernelKind::ntk ? "NTK" : "SG-NTK",
+                                    e->f_text, e->g_text, *e->unavailable));
+  }
+}
+
 struct TileJob {
   std::size_t i0, j0;
 };
@@ -56,14 +76,16 @@ struct TileJob {
 class FusedKernel {
  public:
   FusedKernel(const KernelProgram& p, KernelKind kind, const RowMatrix& x1, const RowMatrix& x2,
-              const std::vector<std::vector<double>>& d1, const std::vector<std::vector<double>>& d2, RowMatrix& out)
-      : p_(p), kind_(kind), x1_(x1), x2_(x2), d1_(d1), d2_(d2), out_(out) {}
+              const std::vector<std::vector<double>>& d1, const std::vector<std::vector<double>>& d2, RowMatrix& out,
+              DivergentEntries& divergent)
+      : p_(p), kind_(kind), x1_(x1), x2_(x2), d1_(d1), d2_(d2), out_(out), divergent_(divergent) {}
 
   void run(const TileJob& job, bool mirror) const {
     const std::size_t ni = std::min(tile, static_cast<std::size_t>(x1_.rows()) - job.i0);
     const std::size_t nj = std::min(tile, static_cast<std::size_t>(x2_.rows()) - job.j0);
     const std::size_t n = ni * nj;
     std::array<double, tile_entries> a, b, c, theta, e, d;
+    std::array<bool, tile_entries> divergent{};  // entries whose expectations diverge: refused
     const Scales in = reader_of(p_, -1);
     const double inv_dim = 1.0 / p_.input_dim;
     for (std::size_t i = 0; i < ni; ++i)
@@ -85,6 +107,12 @@ class FusedKernel {
       const LayerProgram& layer = p_.hidden[l];
       const Scales next = reader_of(p_, static_cast<std::ptrdiff_t>(l));
       dot_expectation = kind_ == KernelKind::ntk ? &layer.ntk : kind_ == KernelKind::sgntk ? &layer.sgntk : nullptr;
+      // A divergent entry is counted (the run then fails) and evaluated at a harmless zero law.
+      const std::size_t weight = mirror ? 2 : 1;
+      divergent_.mark(l, 0, layer.nngp, a.data(), b.data(), c.data(), divergent.data(), n, weight);
+      if (dot_expectation) divergent_.mark(l, 1, *dot_expectation, a.data(), b.data(), c.data(), divergent.data(), n, weight);
+      for (std::size_t k = 0; k < n; ++k)
+        if (divergent[k]) a[k] = b[k] = c[k] = 0.0;
       if (dot_expectation) {
         const Expectation* both[] = {&layer.nngp, dot_expectation};
         double* outs[] = {e.data(), d.data()};
@@ -99,7 +127,7 @@ class FusedKernel {
     const std::array<double, tile_entries>& result = kind_ == KernelKind::nngp ? c : theta;
     for (std::size_t i = 0; i < ni; ++i)
       for (std::size_t j = 0; j < nj; ++j) {
-        const double v = result[i * nj + j];
+        const double v = divergent[i * nj + j] ? std::nan("") : result[i * nj + j];
         out_(static_cast<Eigen::Index>(job.i0 + i), static_cast<Eigen::Index>(job.j0 + j)) = v;
         if (mirror) out_(static_cast<Eigen::Index>(job.j0 + j), static_cast<Eigen::Index>(job.i0 + i)) = v;
       }
@@ -111,6 +139,7 @@ class FusedKernel {
   const RowMatrix &x1_, &x2_;
   const std::vector<std::vector<double>>&d1_, &d2_;
   RowMatrix& out_;
+  DivergentEntries& divergent_;
 };
 
 }  // namespace
@@ -141,6 +170,7 @@ bool kernel_is_symmetric(const KernelProgram& program, KernelKind kind, const Ro
 
 RowMatrix compute_kernel(const KernelProgram& program, KernelKind kind, const RowMatrix& x1, const RowMatrix* x2_or_null,
                          const KernelOptions& options) {
+  require_available(program, kind);
   check_points(program, x1, "--x1");
   const RowMatrix& x2 = x2_or_null ? *x2_or_null : x1;
   if (x2_or_null) check_points(program, x2, "--x2");
@@ -153,7 +183,8 @@ RowMatrix compute_kernel(const KernelProgram& program, KernelKind kind, const Ro
   for (std::size_t i0 = 0; i0 < static_cast<std::size_t>(x1.rows()); i0 += tile)
     for (std::size_t j0 = symmetric ? i0 : 0; j0 < static_cast<std::size_t>(x2.rows()); j0 += tile) jobs.push_back({i0, j0});
 
-  const FusedKernel kernel(program, kind, x1, x2, d1, d2, out);
+  DivergentEntries divergent(program);
+  const FusedKernel kernel(program, kind, x1, x2, d1, d2, out, divergent);
   tbb::task_arena arena(options.threads > 0 ? options.threads : tbb::task_arena::automatic);
   // Progress is reported between chunks of jobs, from this thread only.
   const std::size_t chunks = options.progress ? std::min<std::size_t>(100, jobs.size()) : 1;
@@ -170,6 +201,7 @@ RowMatrix compute_kernel(const KernelProgram& program, KernelKind kind, const Ro
     if (options.cancelled && options.cancelled()) throw Cancelled();
     if (options.progress) options.progress(static_cast<double>(end) / static_cast<double>(jobs.size()));
   }
+  divergent.throw_if_any(static_cast<std::size_t>(out.size()), "kernel entries");
   return out;
 }
 

@@ -1,6 +1,7 @@
 #include "runtime/quadrature_2d.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -104,6 +105,8 @@ void conditional_quadrature(const QuadratureTerm& t, const double* a, const doub
   // surrogates peak): there a jump of g becomes an erf of width w = sqrt(var)/|slope| in t, which
   // near perfect correlation is far narrower than the outer rule's nodes can see. Cut at it and
   // at geometrically spaced distances, so that panels of every scale from w/4 to 16w meet it.
+  // A steep transition of g of width wg becomes one of width sqrt(var + wg^2)/|slope|: cut on
+  // every scale from that width up (transition_cuts).
   auto features = [&](std::uint32_t entry, std::vector<double>& cuts) {
     const Conditional& law = law_of[entry];
     if (law.slope == 0.0) return;
@@ -118,6 +121,9 @@ void conditional_quadrature(const QuadratureTerm& t, const double* a, const doub
     for (double p : t.g_shape.breakpoints) around(p);
     for (double p : {t.g_shape.support_lo, t.g_shape.support_hi})
       if (std::isfinite(p)) around(p);
+    for (const program::Transition& tr : t.g_shape.transitions)
+      transition_cuts(tr.center / law.slope, std::sqrt(law.var + tr.width * tr.width) / std::fabs(law.slope),
+                      std::sqrt(a[entry]), cuts);
   };
   adaptive_gauss_1d(integrand, t.f_shape, zero_mean.data(), a, out, n, 0.5 * t.tolerance, features);
 }
@@ -180,15 +186,30 @@ void evaluate_bump_conditional(const BumpConditionalTerm& t, const double* a, co
     out[i] = density[i] == 0.0 || average[i] == 0.0 ? 0.0 : density[i] * average[i];
 }
 
+std::string describe_splits(const Shape& s) {
+  if (s.breakpoints.empty() && s.transitions.empty()) return "0 break points";
+  std::string out = fmt::format("{} break points", s.breakpoints.size());
+  if (!s.breakpoints.empty()) out += fmt::format(" ({:g})", fmt::join(s.breakpoints, ", "));
+  if (!s.transitions.empty()) {
+    out += fmt::format(" and {} steep transitions (", s.transitions.size());
+    for (std::size_t k = 0; k < s.transitions.size(); ++k)
+      out += fmt::format("{}{:g} width {:g}", k ? ", " : "", s.transitions[k].center, s.transitions[k].width);
+    out += ")";
+  }
+  return out;
+}
+
 std::string describe(const QuadratureTerm& t) {
   const std::string f = t.f ? t.f->text() : "?", g = t.g ? t.g->text() : "?";
   if (t.method == QuadratureTerm::Method::gauss_hermite)
     return fmt::format("quadrature E[({})(u) * ({})(v)]: tensor Gauss-Hermite {}x{} points, target {:g}", f, g,
                        t.order, t.order, t.tolerance);
-  return fmt::format("quadrature E[({})(u) * ({})(v)]: conditional, outer adaptive G7K15 over u split at {} "
-                     "break points, inner E1 {}, target {:g}",
-                     f, g, t.f_shape.breakpoints.size(),
-                     t.g_average ? "by formula " + t.g_average->text() : std::string("adaptive G7K15"), t.tolerance);
+  return fmt::format("quadrature E[({})(u) * ({})(v)]: conditional, outer adaptive G7K15 over u split at {}, "
+                     "inner E1 {}, target {:g}",
+                     f, g, describe_splits(t.f_shape),
+                     t.g_average ? "by formula " + t.g_average->text()
+                                 : "adaptive G7K15 split at " + describe_splits(t.g_shape),
+                     t.tolerance);
 }
 
 std::string describe(const BumpConditionalTerm& t) {

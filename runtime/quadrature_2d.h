@@ -25,6 +25,8 @@ void evaluate_bump_conditional(const BumpConditionalTerm& t, const double* a, co
                                double* out, std::size_t n);
 
 std::string describe(const QuadratureTerm& t);
+// "2 break points (0.3, 0.7) and 1 steep transitions (0.2 width 0.001)", for dumps.
+std::string describe_splits(const Shape& s);
 std::string describe(const BumpConditionalTerm& t);
 
 }  // namespace sgntk::runtime

@@ -15,28 +15,6 @@ namespace {
 using graph::Expr;
 using graph::Kind;
 
-// a*x + b when e is affine in x (constant subtrees are folded by evaluation).
-struct Affine {
-  double slope, intercept;
-};
-std::optional<Affine> affine(Expr e) {
-  if (!e->depends_on_x()) return Affine{0.0, graph::evaluate(e, 0.0)};
-  switch (e->kind) {
-    case Kind::Var: return Affine{1.0, 0.0};
-    case Kind::Add: {
-      const auto l = affine(e->kids[0]), r = affine(e->kids[1]);
-      if (!l || !r) return std::nullopt;
-      return Affine{l->slope + r->slope, l->intercept + r->intercept};
-    }
-    case Kind::Mul: {
-      const auto l = affine(e->kids[0]), r = affine(e->kids[1]);
-      if (!l || !r || (l->slope != 0 && r->slope != 0)) return std::nullopt;
-      return Affine{l->slope * r->intercept + r->slope * l->intercept, l->intercept * r->intercept};
-    }
-    default: return std::nullopt;
-  }
-}
-
 // Interval [lo, hi] (lo > hi: empty), used for supports.
 struct Interval {
   double lo = -HUGE_VAL, hi = HUGE_VAL;
@@ -80,6 +58,10 @@ Interval nonnegative_set(Expr h) {
   return everywhere;
 }
 
+// Transitions narrower than this (in x) are recorded; wider ones are resolved by the
+// integrator's panels (at most 1.5 standard deviations wide) without help.
+constexpr double steep_width = 0.1;
+
 class Analyzer {
  public:
   program::Shape run(Expr e) {
@@ -97,7 +79,8 @@ class Analyzer {
     std::sort(breaks_.begin(), breaks_.end());
     breaks_.erase(std::unique(breaks_.begin(), breaks_.end()), breaks_.end());
     s.breakpoints = breaks_;
-    s.smooth = smooth_ && breaks_.empty();
+    s.transitions = merged(std::move(transitions_));
+    s.smooth = smooth_ && breaks_.empty();  // steep transitions are still analytic
     s.parity = parity(e);
     return s;
   }
@@ -111,6 +94,34 @@ class Analyzer {
     } else if (a->slope != 0) {
       breaks_.push_back(-a->intercept / a->slope);
     }
+  }
+
+  // A sigmoid-like function (erf, tanh, sigmoid, atan) of k*(x - center) rises within about
+  // 1/|k| of the center; `scale` is the argument change over which the function moves by O(1).
+  // Composition keeps the transition where it is (tanh(5*erf(300*x - 60)) still turns at 0.2),
+  // and every subexpression is visited, so sums and products keep every transition of their parts.
+  void steep_at_zero_of(Expr arg, double scale) {
+    const auto a = affine(arg);
+    if (!a || a->slope == 0) return;
+    const double width = scale / std::fabs(a->slope);
+    if (width < steep_width) transitions_.push_back({-a->intercept / a->slope, width});
+  }
+
+  // exp(-q*A^2), A affine: a bump of width 1/sqrt(2q) in A around the zero of A.
+  void steep_bump(Expr arg) {
+    if (!arg->is(Kind::Mul) || !arg->kids[0]->is_const() || arg->kids[0]->value >= 0) return;
+    const Expr p = arg->kids[1];
+    if (!p->is(Kind::Pow) || !p->kids[1]->is_const(2.0)) return;
+    steep_at_zero_of(p->kids[0], 1.0 / std::sqrt(-2.0 * arg->kids[0]->value));
+  }
+
+  // Sorted by center; transitions at the same center keep the narrowest width.
+  static std::vector<program::Transition> merged(std::vector<program::Transition> t) {
+    std::sort(t.begin(), t.end(), [](const auto& p, const auto& q) {
+      return p.center != q.center ? p.center < q.center : p.width < q.width;
+    });
+    t.erase(std::unique(t.begin(), t.end(), [](const auto& p, const auto& q) { return p.center == q.center; }), t.end());
+    return t;
   }
 
   void visit_all(Expr e) {
@@ -132,6 +143,10 @@ class Analyzer {
         break;
       }
       case Kind::Log: singular_at_zero_of(e->kids[0]); break;
+      case Kind::Erf: case Kind::Tanh: case Kind::Sigmoid: case Kind::Atan:
+        steep_at_zero_of(e->kids[0], 1.0);
+        break;
+      case Kind::Exp: steep_bump(e->kids[0]); break;
       case Kind::Pow: {
         const Expr ex = e->kids[1];
         const bool polynomial = ex->is_const() && ex->value >= 0 && ex->value == std::floor(ex->value);
@@ -212,11 +227,30 @@ class Analyzer {
   std::unordered_map<Expr, Interval> support_;
   std::unordered_map<Expr, int> parity_;
   std::vector<double> breaks_;
+  std::vector<program::Transition> transitions_;
   bool smooth_ = true;
 };
 
 }  // namespace
 
 program::Shape analyze_shape(Expr e) { return Analyzer().run(e); }
+
+std::optional<Affine> affine(Expr e) {
+  if (!e->depends_on_x()) return Affine{0.0, graph::evaluate(e, 0.0)};
+  switch (e->kind) {
+    case Kind::Var: return Affine{1.0, 0.0};
+    case Kind::Add: {
+      const auto l = affine(e->kids[0]), r = affine(e->kids[1]);
+      if (!l || !r) return std::nullopt;
+      return Affine{l->slope + r->slope, l->intercept + r->intercept};
+    }
+    case Kind::Mul: {
+      const auto l = affine(e->kids[0]), r = affine(e->kids[1]);
+      if (!l || !r || (l->slope != 0 && r->slope != 0)) return std::nullopt;
+      return Affine{l->slope * r->intercept + r->slope * l->intercept, l->intercept * r->intercept};
+    }
+    default: return std::nullopt;
+  }
+}
 
 }  // namespace sgntk::passes

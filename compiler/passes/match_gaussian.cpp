@@ -1,6 +1,10 @@
 #include "compiler/passes/match_gaussian.h"
 
 #include "compiler/graph/print.h"
+#include <algorithm>
+
+#include "compiler/passes/analyze_tails.h"
+#include "compiler/passes/check_integrable.h"
 #include "compiler/passes/gaussian_family.h"
 #include "compiler/passes/match_gaussian_rules.h"
 #include "compiler/passes/plan_quadrature.h"
@@ -21,6 +25,14 @@ Side expand(graph::GraphContext& g, const Operand& op) {
     side.atoms.push_back({1.0, Atom{.family = Family::generic}});
   } else {
     side.atoms = expand_families(g, op.expr);
+    // Atoms of an integrable operand can each be singular where their sum is not: sin(x)/x has
+    // the derivative cos(x)/x - sin(x)/x^2. Such an operand is integrated whole.
+    auto singular = [](const WeightedAtom& w) {
+      return w.atom.family == Family::generic && w.atom.expr && integrability_problem(w.atom.expr);
+    };
+    if (!op.expr->has_delta && std::any_of(side.atoms.begin(), side.atoms.end(), singular) &&
+        !integrability_problem(op.expr))
+      side.atoms = {{1.0, Atom{.family = Family::generic, .expr = op.expr}}};
   }
   return side;
 }
@@ -48,6 +60,9 @@ bool match_closed_form(const Atom& f, const Atom& g, double coef, const MatchOpt
   return false;
 }
 
+void plan_pairs(graph::GraphContext& g, const Operand& f, const Operand& gside, const MatchOptions& options,
+                program::Expectation& result);
+
 }  // namespace
 
 program::Label Operand::label() const {
@@ -60,6 +75,28 @@ program::Expectation match_gaussian(graph::GraphContext& g, const Operand& f, co
   program::Expectation result;
   result.f = f.label();
   result.g = gside.label();
+  result.growth = {f.expr ? tail_growth(f.expr) : 0.0, gside.expr ? tail_growth(gside.expr) : 0.0};
+  if (result.growth.f <= 0 && result.growth.g <= 0) result.growth = {};  // converges for every covariance
+  try {
+    for (const Operand* side : {&f, &gside})
+      if (side->expr)
+        if (const auto problem = integrability_problem(side->expr)) throw MatchError(*problem);
+    if (f.expr && gside.expr)
+      if (const auto problem = diagonal_singularity(f.expr, gside.expr)) throw MatchError(*problem);
+    plan_pairs(g, f, gside, options, result);
+  } catch (const MatchError& e) {
+    // Not computable: recorded with its reason, reported only if a kernel needs it.
+    result.terms.clear();
+    result.infinite_on_diagonal = false;
+    result.unavailable = e.what();
+  }
+  return result;
+}
+
+namespace {
+
+void plan_pairs(graph::GraphContext& g, const Operand& f, const Operand& gside, const MatchOptions& options,
+                program::Expectation& result) {
   const Side fs = expand(g, f), gs = expand(g, gside);
   for (const WeightedAtom& fa : fs.atoms) {
     for (const WeightedAtom& ga : gs.atoms) {
@@ -75,7 +112,8 @@ program::Expectation match_gaussian(graph::GraphContext& g, const Operand& f, co
       }
     }
   }
-  return result;
 }
+
+}  // namespace
 
 }  // namespace sgntk::passes

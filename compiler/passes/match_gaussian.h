@@ -1,6 +1,8 @@
 // Plans a bivariate Gaussian expectation E[f(u) g(v)], (u, v) ~ N(0, [[a, c], [c, b]]):
 // expands f and g into family atoms (gaussian_family.h), matches each pair against the table of
 // closed forms (match_gaussian_rules.cpp), and hands every pair without one to plan_quadrature.
+// Records how fast f and g grow in the tails (analyze_tails.h). A pair that cannot be planned
+// makes the whole expectation `unavailable`, with the reason (program.h), instead of failing.
 #pragma once
 #include <optional>
 

@@ -7,6 +7,7 @@
 #include "compiler/graph/build.h"
 #include "compiler/graph/print.h"
 #include "compiler/passes/analyze_shape.h"
+#include "compiler/passes/check_integrable.h"
 #include "compiler/passes/emit_bytecode.h"
 
 namespace sgntk::passes {
@@ -63,6 +64,7 @@ program::Integrand integrand(graph::GraphContext& g, const PlanSide& side, const
     throw MatchError(fmt::format("cannot integrate '{}': a delta is only supported as a factor delta(k*x + s) "
                                  "of its own term",
                                  graph::to_spec(e)));
+  if (const auto problem = integrability_problem(e)) throw MatchError(*problem);
   return program::CompiledIntegrand{emit_bytecode(e), analyze_shape(e),
                                     options.closed_forms ? atom_average(side.atom) : std::nullopt};
 }

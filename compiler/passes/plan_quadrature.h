@@ -22,7 +22,8 @@ struct PlanSide {
 };
 
 // Appends coef * E[f(u) g(v)] as one numeric term. Throws MatchError for an integrand that
-// cannot be evaluated pointwise (a delta that is not a factor of its own term).
+// cannot be evaluated pointwise (a delta that is not a factor of its own term) or integrated
+// (check_integrable.h: undefined on part of the line, a non-integrable singularity).
 void plan_quadrature(graph::GraphContext& g, const PlanSide& f, const PlanSide& gside, double coef,
                      const MatchOptions& options, std::vector<program::Term>& out);
 

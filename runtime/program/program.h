@@ -21,6 +21,7 @@
 #include "runtime/program/closed_forms.h"
 #include "runtime/program/plugin_ref.h"
 #include "runtime/program/shape.h"
+#include "runtime/program/tail_growth.h"
 
 namespace sgntk::program {
 
@@ -88,6 +89,12 @@ struct Expectation {
   std::vector<Term> terms;
   Label f, g;
   bool infinite_on_diagonal = false;  // E[delta delta]-type: +inf where c^2 = ab
+  TailGrowth growth;
+  // Set when the planner cannot compute this expectation (a non-integrable singularity, a
+  // function undefined where the Gaussian has mass, a delta it cannot integrate): why, as a
+  // user-facing text. Then `terms` is empty, and the runtime reports the reason only when a
+  // kernel that needs this expectation is requested.
+  std::optional<std::string> unavailable;
   bool operator==(const Expectation&) const = default;
 };
 

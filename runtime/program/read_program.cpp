@@ -208,6 +208,13 @@ Shape read_shape(Reader& r) {
   s.support_hi = r.number();
   const std::size_t n = r.count("breakpoints");
   for (std::size_t i = 0; i < n; ++i) s.breakpoints.push_back(r.number());
+  if (r.accept("transitions")) {
+    const std::size_t m = r.count();
+    for (std::size_t i = 0; i < m; ++i) {
+      const double center = r.number(), width = r.number();
+      s.transitions.push_back({center, width});
+    }
+  }
   return s;
 }
 
@@ -247,6 +254,11 @@ Expectation read_expectation(Reader& r, const char* name) {
   e.f = read_label(r, "f");
   e.g = read_label(r, "g");
   e.infinite_on_diagonal = r.flag("infinite_on_diagonal");
+  if (r.accept("growth")) {
+    e.growth.f = r.number();
+    e.growth.g = r.number();
+  }
+  if (r.accept("unavailable")) e.unavailable = r.string();
   const std::size_t n = r.count("terms");
   for (std::size_t i = 0; i < n; ++i) {
     Term t;

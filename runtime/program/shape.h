@@ -5,12 +5,22 @@
 
 namespace sgntk::program {
 
+// A steep but smooth transition, such as erf, tanh, sigmoid or atan of k*(x - center): the
+// function changes by O(1) within about `width` = 1/|k| of `center`. Quadrature splits at the
+// center and on scales from `width` up, or its nodes step over the transition.
+struct Transition {
+  double center = 0.0;
+  double width = 1.0;
+  bool operator==(const Transition&) const = default;
+};
+
 struct Shape {
   std::vector<double> breakpoints;  // kinks, jumps and support edges, sorted, unique
   double support_lo = -HUGE_VAL;    // f == 0 outside [support_lo, support_hi]
   double support_hi = HUGE_VAL;
   bool smooth = true;               // analytic on the real line (Gauss-Hermite converges fast)
   int parity = 0;                   // +1 even, -1 odd, 0 neither/unknown
+  std::vector<Transition> transitions;  // steep transitions, sorted by center
   bool operator==(const Shape&) const = default;
 };
 

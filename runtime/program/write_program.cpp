@@ -70,6 +70,9 @@ void write_shape(Writer& w, const Shape& s) {
   w.word("support").number(s.support_lo).number(s.support_hi);
   w.word("breakpoints").integer(static_cast<long long>(s.breakpoints.size()));
   for (double b : s.breakpoints) w.number(b);
+  if (s.transitions.empty()) return;  // optional: texts without steep transitions read as before
+  w.word("transitions").integer(static_cast<long long>(s.transitions.size()));
+  for (const Transition& t : s.transitions) w.number(t.center).number(t.width);
 }
 
 void write_integrand(Writer& w, const char* side, const Integrand& in, int indent) {
@@ -102,7 +105,11 @@ void write_expectation(Writer& w, const char* name, const Expectation& e, int in
   w.line(indent).word(name);
   write_label(w, "f", e.f);
   write_label(w, "g", e.g);
-  w.word("infinite_on_diagonal").flag(e.infinite_on_diagonal).word("terms").integer(static_cast<long long>(e.terms.size()));
+  w.word("infinite_on_diagonal").flag(e.infinite_on_diagonal);
+  // Optional records, written only when they differ from the default.
+  if (e.growth != TailGrowth{}) w.word("growth").number(e.growth.f).number(e.growth.g);
+  if (e.unavailable) w.word("unavailable").string(*e.unavailable);
+  w.word("terms").integer(static_cast<long long>(e.terms.size()));
   for (const Term& t : e.terms) {
     w.line(indent + 1).word("term").number(t.coef);
     if (const auto* c = std::get_if<ClosedFormTerm>(&t.what)) {
