@@ -37,10 +37,12 @@ fs::path write_spec(const fs::path& dir, const std::string& text) {
 
 TEST_CASE("a run task whose kernel is NaN fails, names the task and writes no kernel.npy") {
   const fs::path dir = fresh_dir("nan_task");
-  // sqrt of the negative preactivations: E[sqrt(u) sqrt(v)] is NaN.
+  // sigma_w^2 overflows to inf: Sigma^1 is +-inf off the diagonal and inf on it, and the relu
+  // closed form of E[relu(u) relu(v)] is NaN there (inf - inf). (An activation undefined on
+  // part of the line, such as sqrt, is refused earlier, by the planner.)
   const fs::path spec = write_spec(dir, R"(
 network net(input = 2) {
-  dense(width = 10, act = sqrt(x))
+  dense(width = 10, act = relu(x), sigma_w = 1e200)
   readout()
 }
 data grid = circle(n = 4)
@@ -49,7 +51,7 @@ task k = kernel(network = net, kind = nngp, x1 = grid)
   const fs::path out = dir / "out";
   const auto r = test::run_process({SGNTK_EXE, "run", spec.string(), "--quiet", "--out", out.string()}, SGNTK_SOURCE_DIR);
   CHECK(r.exit_code == 1);
-  CHECK(r.err.find("task 'k': the nngp kernel is NaN at entry (0, 0); no output written") != std::string::npos);
+  CHECK(r.err.find("task 'k': the nngp kernel is NaN at entry (0, 2); no output written") != std::string::npos);
   CHECK_FALSE(fs::exists(out / "k" / "kernel.npy"));
   CHECK_FALSE(fs::exists(out / "k"));
   CHECK_FALSE(fs::exists(out / ".k.partial"));
@@ -61,7 +63,7 @@ task k = kernel(network = net, kind = nngp, x1 = grid)
                                     (dir / "x.csv").string(), "--out", (dir / "k.npy").string()},
                                    SGNTK_SOURCE_DIR);
   CHECK(k.exit_code == 1);
-  CHECK(k.err == "sgntk: error: the nngp kernel is NaN at entry (0, 0); no output written\n");
+  CHECK(k.err == "sgntk: error: the nngp kernel is NaN at entry (0, 1); no output written\n");
   CHECK_FALSE(fs::exists(dir / "k.npy"));
 }
 
