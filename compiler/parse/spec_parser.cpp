@@ -285,7 +285,7 @@ auto const network_def =
 
 // value = string | list | expression
 // list = "[" [value {"," value}] "]"
-auto const value_def = string_literal | value_list | additive;
+auto const value_def = string_literal | nest[value_list] | additive;  // lists nest like parentheses
 auto const list_items_def = '[' > -(value > *(',' > value)) > ']';
 // A one-member struct does not adapt reliably in X3: the action fills and tags the list.
 auto const set_list = [](auto& ctx) {
