@@ -291,7 +291,28 @@ std::string npy_array_bytes(const std::string& path, const double* data, const s
   return npy_bytes(data, shape);
 }
 
+namespace {
+
+// What would make a rename fail after the first target has changed, checked before any file is
+// touched: a target that is a folder, or one path named twice (--out p.csv --cov p.csv).
+void check_targets(const std::vector<std::pair<std::string, std::string>>& files) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> seen;
+  for (const auto& [path, bytes] : files) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) throw DataError(fmt::format("{}: cannot write: Is a directory", path));
+    fs::path canonical = fs::weakly_canonical(path, ec);
+    if (ec) canonical = fs::absolute(path);
+    for (const fs::path& other : seen)
+      if (other == canonical) throw DataError(fmt::format("{}: cannot write the same file twice in one result", path));
+    seen.push_back(std::move(canonical));
+  }
+}
+
+}  // namespace
+
 void write_files_atomically(const std::vector<std::pair<std::string, std::string>>& files) {
+  check_targets(files);
   std::vector<std::string> temps;
   auto fail = [&](const std::string& path, int error) {
     for (const std::string& t : temps) ::unlink(t.c_str());

@@ -29,8 +29,9 @@ std::string npy_array_bytes(const std::string& path, const double* data, const s
 
 // The one atomic writer. Each (path, bytes) goes to a fresh temporary in the target's folder,
 // is flushed to disk (fsync), and only when every file is complete are they renamed into place
-// (a rename within one folder is atomic). On an error the temporaries are removed and no target
-// has changed (but those renamed before a failing rename); throws DataError naming the path.
+// (a rename within one folder is atomic). A target that is a folder, or a path named twice, is
+// refused before anything is written. On an error the temporaries are removed and no target has
+// changed (but those renamed before a rename that still fails); throws DataError naming the path.
 void write_files_atomically(const std::vector<std::pair<std::string, std::string>>& files);
 void write_file_atomically(const std::string& path, const std::string& bytes);
 

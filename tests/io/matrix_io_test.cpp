@@ -223,3 +223,24 @@ TEST_CASE("the one atomic writer writes every file or none, and leaves no tempor
   CHECK(read_matrix(dir.file("b.npy")) == awkward_values());
   CHECK(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator()) == 2);
 }
+
+TEST_CASE("the atomic writer refuses a folder target and a path named twice before writing anything") {
+  TempDir dir;
+  const std::string old_a = dir.write("a.csv", "1,2\n");
+  fs::create_directory(dir.file("cov.csv"));
+  auto content = [](const std::string& path) {
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  // A folder as the second target: the first file keeps its old content (the rename onto the
+  // folder would fail only after the first rename).
+  CHECK_THROWS_WITH_AS(write_files_atomically({{old_a, "3,4\n"}, {dir.file("cov.csv"), "5\n"}}),
+                       doctest::Contains("Is a directory"), DataError);
+  CHECK(content(old_a) == "1,2\n");
+  // The same file twice, also through another spelling of its path: refused, old content kept.
+  const std::string other_spelling = dir.path.string() + "/./a.csv";
+  CHECK_THROWS_WITH_AS(write_files_atomically({{old_a, "3,4\n"}, {other_spelling, "5\n"}}),
+                       doctest::Contains("the same file twice"), DataError);
+  CHECK(content(old_a) == "1,2\n");
+  CHECK(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator()) == 2);  // a.csv, cov.csv
+}
