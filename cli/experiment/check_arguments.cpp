@@ -74,8 +74,17 @@ bool ExperimentChecker::sweep(const ast::Item& item, const Signature& sig, std::
     const ast::Expr* e = ast::as_expr(*v);
     const auto number = e ? s_.builder().constant(*e, fmt::format("sweep value of '{}'", param)) : std::nullopt;
     if (!e) diags().error(ast::range_of(*v, s_.file()), "a sweep value must be a number");
-    if (!number) ok = false;
-    else out.values.push_back(*number);
+    if (!number) {
+      ok = false;
+    } else if (std::find(out.values.begin(), out.values.end(), *number) != out.values.end()) {
+      // Each point of a sweep gets its own folder: a repeated value (1 and 1.0 alike) would
+      // overwrite an earlier point's results.
+      diags().error(ast::range_of(*v, s_.file()),
+                    fmt::format("sweep value {} of '{}' repeats an earlier value", *number, param));
+      ok = false;
+    } else {
+      out.values.push_back(*number);
+    }
   }
   if (out.values.empty()) {
     diags().error(at(item), fmt::format("empty sweep over '{}'", param));
