@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <cmath>
 #include <memory>
+#include <stdexcept>
 #include <fmt/format.h>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
@@ -69,6 +72,26 @@ void require_available(const KernelProgram& p, KernelKind kind) {
   }
 }
 
+// The NaN entry of smallest row-major index, whichever thread finds it.
+class FirstNan {
+ public:
+  void offer(std::size_t i, std::size_t j, std::size_t cols) {
+    const std::size_t flat = i * cols + j;
+    std::size_t seen = flat_.load(std::memory_order_relaxed);
+    while (flat < seen && !flat_.compare_exchange_weak(seen, flat, std::memory_order_relaxed)) {
+    }
+  }
+  std::optional<std::pair<std::size_t, std::size_t>> get(std::size_t cols) const {
+    const std::size_t flat = flat_.load();
+    if (flat == none) return std::nullopt;
+    return std::pair{flat / cols, flat % cols};
+  }
+
+ private:
+  static constexpr std::size_t none = static_cast<std::size_t>(-1);
+  std::atomic<std::size_t> flat_{none};
+};
+
 struct TileJob {
   std::size_t i0, j0;
 };
@@ -76,9 +99,9 @@ struct TileJob {
 class FusedKernel {
  public:
   FusedKernel(const KernelProgram& p, KernelKind kind, const RowMatrix& x1, const RowMatrix& x2,
-              const std::vector<std::vector<double>>& d1, const std::vector<std::vector<double>>& d2, RowMatrix& out,
-              DivergentEntries& divergent)
-      : p_(p), kind_(kind), x1_(x1), x2_(x2), d1_(d1), d2_(d2), out_(out), divergent_(divergent) {}
+              const std::vector<std::vector<double>>& d1, const std::vector<std::vector<double>>& d2, MatrixView out,
+              DivergentEntries& divergent, FirstNan& first_nan)
+      : p_(p), kind_(kind), x1_(x1), x2_(x2), d1_(d1), d2_(d2), out_(out), divergent_(divergent), first_nan_(first_nan) {}
 
   void run(const TileJob& job, bool mirror) const {
     const std::size_t ni = std::min(tile, static_cast<std::size_t>(x1_.rows()) - job.i0);
@@ -128,8 +151,12 @@ class FusedKernel {
     for (std::size_t i = 0; i < ni; ++i)
       for (std::size_t j = 0; j < nj; ++j) {
         const double v = divergent[i * nj + j] ? std::nan("") : result[i * nj + j];
-        out_(static_cast<Eigen::Index>(job.i0 + i), static_cast<Eigen::Index>(job.j0 + j)) = v;
-        if (mirror) out_(static_cast<Eigen::Index>(job.j0 + j), static_cast<Eigen::Index>(job.i0 + i)) = v;
+        out_(job.i0 + i, job.j0 + j) = v;
+        if (mirror) out_(job.j0 + j, job.i0 + i) = v;
+        if (std::isnan(v)) {
+          first_nan_.offer(job.i0 + i, job.j0 + j, out_.cols);
+          if (mirror) first_nan_.offer(job.j0 + j, job.i0 + i, out_.cols);
+        }
       }
   }
 
@@ -138,8 +165,9 @@ class FusedKernel {
   KernelKind kind_;
   const RowMatrix &x1_, &x2_;
   const std::vector<std::vector<double>>&d1_, &d2_;
-  RowMatrix& out_;
+  MatrixView out_;
   DivergentEntries& divergent_;
+  FirstNan& first_nan_;
 };
 
 }  // namespace
@@ -168,23 +196,25 @@ bool kernel_is_symmetric(const KernelProgram& program, KernelKind kind, const Ro
   return symmetric_given_diagonal(program, kind, diagonal_recursion(program, x1));
 }
 
-RowMatrix compute_kernel(const KernelProgram& program, KernelKind kind, const RowMatrix& x1, const RowMatrix* x2_or_null,
-                         const KernelOptions& options) {
+KernelSummary compute_kernel_into(const KernelProgram& program, KernelKind kind, const RowMatrix& x1,
+                                  const RowMatrix* x2_or_null, MatrixView out, const KernelOptions& options) {
   require_available(program, kind);
   check_points(program, x1, "--x1");
   const RowMatrix& x2 = x2_or_null ? *x2_or_null : x1;
   if (x2_or_null) check_points(program, x2, "--x2");
+  if (out.rows != static_cast<std::size_t>(x1.rows()) || out.cols != static_cast<std::size_t>(x2.rows()))
+    throw std::invalid_argument("compute_kernel_into: the output view's shape differs from the kernel's");
   const auto d1 = diagonal_recursion(program, x1);
   const auto d2 = x2_or_null ? diagonal_recursion(program, x2) : d1;
   const bool symmetric = !x2_or_null && symmetric_given_diagonal(program, kind, d1);
 
-  RowMatrix out(x1.rows(), x2.rows());
   std::vector<TileJob> jobs;
   for (std::size_t i0 = 0; i0 < static_cast<std::size_t>(x1.rows()); i0 += tile)
     for (std::size_t j0 = symmetric ? i0 : 0; j0 < static_cast<std::size_t>(x2.rows()); j0 += tile) jobs.push_back({i0, j0});
 
   DivergentEntries divergent(program);
-  const FusedKernel kernel(program, kind, x1, x2, d1, d2, out, divergent);
+  FirstNan first_nan;
+  const FusedKernel kernel(program, kind, x1, x2, d1, d2, out, divergent, first_nan);
   tbb::task_arena arena(options.threads > 0 ? options.threads : tbb::task_arena::automatic);
   // Progress is reported between chunks of jobs, from this thread only.
   const std::size_t chunks = options.progress ? std::min<std::size_t>(100, jobs.size()) : 1;
@@ -201,7 +231,16 @@ RowMatrix compute_kernel(const KernelProgram& program, KernelKind kind, const Ro
     if (options.cancelled && options.cancelled()) throw Cancelled();
     if (options.progress) options.progress(static_cast<double>(end) / static_cast<double>(jobs.size()));
   }
-  divergent.throw_if_any(static_cast<std::size_t>(out.size()), "kernel entries");
+  divergent.throw_if_any(out.rows * out.cols, "kernel entries");
+  return {first_nan.get(out.cols)};
+}
+
+RowMatrix compute_kernel(const KernelProgram& program, KernelKind kind, const RowMatrix& x1, const RowMatrix* x2,
+                         const KernelOptions& options) {
+  RowMatrix out(x1.rows(), x2 ? x2->rows() : x1.rows());
+  const MatrixView view{out.data(), static_cast<std::size_t>(out.rows()), static_cast<std::size_t>(out.cols()),
+                        static_cast<std::size_t>(out.cols())};
+  compute_kernel_into(program, kind, x1, x2, view, options);
   return out;
 }
 

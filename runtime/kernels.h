@@ -4,7 +4,10 @@
 // Results are bitwise identical for every thread count: an entry's arithmetic does not depend
 // on which thread computes it.
 #pragma once
+#include <cstddef>
 #include <functional>
+#include <optional>
+#include <utility>
 
 #include "runtime/matrix_io.h"
 #include "runtime/bound_program.h"
@@ -19,6 +22,25 @@ struct KernelOptions {
   // skipped and compute_kernel throws Cancelled. For Ctrl-C in the Python package.
   std::function<bool()> cancelled;
 };
+
+// A row-major destination of rows x cols doubles, row r starting at data + r * stride: a
+// RowMatrix, or a memory-mapped output file (written tile by tile, never copied).
+struct MatrixView {
+  double* data;
+  std::size_t rows, cols, stride;
+  double& operator()(std::size_t r, std::size_t c) const { return data[r * stride + c]; }
+};
+
+// What a computation leaves to its caller besides the entries: the first NaN entry (smallest
+// row-major index, the same for every thread count), if any. The NaN rule belongs to the jobs.
+struct KernelSummary {
+  std::optional<std::pair<std::size_t, std::size_t>> first_nan;
+};
+
+// Computes K(x1, x2) into `out` (x1.rows() x x2.rows(), every entry written once). Same
+// contract and errors as compute_kernel below.
+KernelSummary compute_kernel_into(const KernelProgram& program, KernelKind kind, const RowMatrix& x1,
+                                  const RowMatrix* x2, MatrixView out, const KernelOptions& options = {});
 
 // K[i][j] = K(x1_i, x2_j); for sgntk the true derivative belongs to x1_i, the surrogate to x2_j.
 // `x2 == nullptr` means x2 = x1 (then symmetry is used where it holds). Throws DataError when a

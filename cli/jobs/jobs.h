@@ -35,6 +35,11 @@ std::optional<runtime::KernelProgram> lower_and_bind(const sema::Module& module,
 runtime::RowMatrix kernel(const runtime::KernelProgram& program, runtime::KernelKind kind, const runtime::RowMatrix& x1,
                           const runtime::RowMatrix* x2, const runtime::KernelOptions& options);
 
+// The same into a caller's destination (a memory-mapped output file): every entry is written
+// once; throws NanResult when an entry is NaN (the caller then discards `out`).
+void kernel_into(const runtime::KernelProgram& program, runtime::KernelKind kind, const runtime::RowMatrix& x1,
+                 const runtime::RowMatrix* x2, runtime::MatrixView out, const runtime::KernelOptions& options);
+
 // A warning (with a note) per layer whose `kind` kernel is +inf on the diagonal, pointing at its
 // activation in the spec; nothing for kernels that are finite there.
 void warn_infinite_diagonal(const sema::Module& module, const runtime::KernelProgram& program,
@@ -57,5 +62,6 @@ struct NanResult : runtime::DataError {
 // The NaN rule: throws NanResult "WHAT is NaN at entry (i, j, ...); no output written" at the
 // first NaN of the C-order array `data` of `shape`.
 void refuse_nan(const double* data, const std::vector<long>& shape, const std::string& what);
+[[noreturn]] void throw_nan_at(const std::vector<long>& index, const std::string& what);
 
 }  // namespace sgntk::jobs

@@ -8,9 +8,20 @@ namespace sgntk::jobs {
 
 runtime::RowMatrix kernel(const runtime::KernelProgram& program, runtime::KernelKind kind, const runtime::RowMatrix& x1,
                           const runtime::RowMatrix* x2, const runtime::KernelOptions& options) {
-  runtime::RowMatrix k = runtime::compute_kernel(program, kind, x1, x2, options);
-  refuse_nan(k.data(), {k.rows(), k.cols()}, fmt::format("the {} kernel", kind_name(kind)));
+  runtime::RowMatrix k(x1.rows(), x2 ? x2->rows() : x1.rows());
+  kernel_into(program, kind, x1, x2,
+              {k.data(), static_cast<std::size_t>(k.rows()), static_cast<std::size_t>(k.cols()),
+               static_cast<std::size_t>(k.cols())},
+              options);
   return k;
+}
+
+void kernel_into(const runtime::KernelProgram& program, runtime::KernelKind kind, const runtime::RowMatrix& x1,
+                 const runtime::RowMatrix* x2, runtime::MatrixView out, const runtime::KernelOptions& options) {
+  const runtime::KernelSummary summary = runtime::compute_kernel_into(program, kind, x1, x2, out, options);
+  if (summary.first_nan)
+    throw_nan_at({static_cast<long>(summary.first_nan->first), static_cast<long>(summary.first_nan->second)},
+                 fmt::format("the {} kernel", kind_name(kind)));
 }
 
 void warn_infinite_diagonal(const sema::Module& module, const runtime::KernelProgram& program,

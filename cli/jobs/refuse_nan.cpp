@@ -15,8 +15,12 @@ void refuse_nan(const double* data, const std::vector<long>& shape, const std::s
       index[d] = static_cast<long>(rest % static_cast<std::size_t>(shape[d]));
       rest /= static_cast<std::size_t>(shape[d]);
     }
-    throw NanResult(fmt::format("{} is NaN at entry ({}); no output written", what, fmt::join(index, ", ")));
+    throw_nan_at(index, what);
   }
+}
+
+void throw_nan_at(const std::vector<long>& index, const std::string& what) {
+  throw NanResult(fmt::format("{} is NaN at entry ({}); no output written", what, fmt::join(index, ", ")));
 }
 
 }  // namespace sgntk::jobs
