@@ -1,9 +1,10 @@
 #include "runtime/closed_forms.h"
 
-#include <emmintrin.h>
-#include <fmt/format.h>
-#include <sleef.h>
+#include "runtime/vector_math.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <numbers>
 #include <stdexcept>
 #include <vector>
@@ -63,20 +64,6 @@ double bump_bump(double a, double b, double c, double gap, double e1, double e2,
   return std::exp(-0.5 * q / d) / (2.0 * pi * std::sqrt(d));
 }
 
-// (y + c (pi - acos(rho))) / (2 pi), y = sqrt(ab - c^2), with pi - acos(rho) = atan2(y, -c).
-// For c < 0 the two terms cancel as rho -> -1: there y + c atan2(y, -c) = |c| (t - atan t),
-// t = y/|c|, and t - atan t is summed as its series t^3/3 - t^5/5 + ... for small t.
-double relu_relu(double, double, double c, double gap) {
-  const double y = std::sqrt(gap);
-  if (c >= 0) return (y + c * std::atan2(y, -c)) / (2.0 * pi);
-  const double ac = -c, t = y / ac;
-  if (t >= 0.25) return (y - ac * std::atan2(y, ac)) / (2.0 * pi);
-  const double t2 = t * t;
-  double sum = 0.0, power = t * t2;  // 17 terms: the next one is below 1e-16 of the first
-  for (int k = 1; k <= 17; ++k, power *= t2) sum += (k % 2 ? 1.0 : -1.0) * power / (2 * k + 1);
-  return ac * sum / (2.0 * pi);
-}
-
 // E[relu(u) v^q]: q = 0 is E[relu(u)] = sqrt(a / (2 pi)); q = 1 is c E[H(u)] = c/2 (Stein).
 double relu_moment(double a, double b, double c, int q) {
   return q == 0 ? std::sqrt(a / (2.0 * pi)) : 0.5 * c;
@@ -98,15 +85,15 @@ double moment(double a, double b, double c, int p, int q) {
 
 // Law of v given that w = u + xi (xi ~ N(0, e) independent) is 0: a bump N(u; 0, e) weights the
 // Gaussian exactly like an observation w = 0. Variance b - c^2/(a + e), formed stably.
-double conditional_variance(double a, double b, double c, double e) {
+double conditional_variance(double a, double b, double gap, double e) {
   const double ae = a + e;
-  return ae > 0 ? (covariance_gap(a, b, c) + e * b) / ae : b;  // a + e = 0 forces c = 0
+  return ae > 0 ? (gap + e * b) / ae : b;  // a + e = 0 forces c = 0
 }
 
 // N(0; 0, a + e) E[V^q]; 0 whenever E[V^q] = 0 (odd q, or V = 0), also where the density is +inf.
-double bump_moment(double a, double b, double c, double e, int q) {
+double bump_moment(double a, double b, double gap, double e, int q) {
   if (q % 2) return 0.0;
-  const double ev = gaussian_moment(q) * ipow(std::sqrt(conditional_variance(a, b, c, e)), q);
+  const double ev = gaussian_moment(q) * ipow(std::sqrt(conditional_variance(a, b, gap, e)), q);
   if (ev == 0.0) return 0.0;
   return ev / std::sqrt(2.0 * pi * (a + e));
 }
@@ -139,94 +126,301 @@ double sin_sin(double a, double b, double c, double k, double l) {
   return k * l * c < 0 ? -s : s;
 }
 
+
+// The vectorised loops below are compiled for three units and chosen at load time (ifunc);
+// floating-point contraction is off (ISO C++), so every clone does the same arithmetic.
+#define SGNTK_VECTOR_CLONES __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
+
+constexpr double inv_2pi = 1.0 / (2.0 * pi);
+
+}  // namespace
+
+namespace detail {
+
+SGNTK_VECTOR_CLONES void sqrt_of(const double* x, double* out, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) out[i] = std::sqrt(x[i]);
+}
+
+SGNTK_VECTOR_CLONES void sqrt_of_product(const double* x, const double* y, double* out, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) out[i] = std::sqrt(x[i] * y[i]);
+}
+
+// sqrt(e1 e2 + e1 b + e2 a + gap): the augmented covariance's gap, P - c^2 with
+// P = (a + e1)(b + e2), formed without cancellation.
+SGNTK_VECTOR_CLONES void augmented_root(const double* a, const double* b, const double* gap, double e1, double e2,
+                                        double* out, std::size_t n) {
+  const double e12 = e1 * e2;
+  if (e1 == e2)  // symmetric in (a, b) bit for bit
+    for (std::size_t i = 0; i < n; ++i) out[i] = std::sqrt(e12 + e1 * (a[i] + b[i]) + gap[i]);
+  else
+    for (std::size_t i = 0; i < n; ++i) out[i] = std::sqrt(e12 + e1 * b[i] + e2 * a[i] + gap[i]);
+}
+
+// min(y, |c|) and max(y, |c|): one atan2 of their ratio (<= 1) gives both angles accurately.
+SGNTK_VECTOR_CLONES void min_max_abs(const double* y, const double* c, double* lo, double* hi, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const double ac = std::fabs(c[i]);
+    lo[i] = y[i] <= ac ? y[i] : ac;
+    hi[i] = y[i] <= ac ? ac : y[i];
+  }
+}
+
+SGNTK_VECTOR_CLONES void angles_from_phi(const double* y, const double* c, const double* phi, double* alpha, double* beta,
+                                         std::size_t n) {
+  constexpr double half_pi = pi / 2;
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool y_small = y[i] <= std::fabs(c[i]);
+    alpha[i] = y_small ? phi[i] : half_pi - phi[i];
+    beta[i] = y_small ? half_pi - phi[i] : phi[i];
+  }
+}
+
+SGNTK_VECTOR_CLONES void scaled(const double* x, double k, double* out, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) out[i] = k * x[i];
+}
+
+SGNTK_VECTOR_CLONES void inverse_scaled(const double* x, double k, double* out, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) out[i] = k / x[i];
+}
+
+// E[sign u sign v] = (2/pi) atan2(c, y) = (2/pi) sign(c) beta; 0 where c = 0 (also at a = 0).
+SGNTK_VECTOR_CLONES void sign_sign(const double* c, const double* beta, double* out, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const double v = (2.0 / pi) * beta[i];
+    out[i] = c[i] > 0 ? v : (c[i] < 0 ? -v : 0.0);
+  }
+}
+
+// (y + c (pi - theta)) / (2 pi) with theta the angle between u and v: pi - theta = pi - alpha
+// for c >= 0 and alpha for c < 0 (so c (pi - theta) = -|c| alpha there).
+SGNTK_VECTOR_CLONES void relu_relu_main(const double* c, const double* y, const double* alpha, double* out,
+                                        std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) out[i] = (y[i] + c[i] * (c[i] >= 0 ? pi - alpha[i] : alpha[i])) * inv_2pi;
+}
+
+// sin(theta) - theta cos(theta) = sum_{k>=1} (-1)^(k+1) 2k theta^(2k+1) / (2k+1)!, 12 terms for
+// theta < 1 (the next is below 1e-20 of the first); used where y - theta c cancels.
+SGNTK_VECTOR_CLONES void relu_distance(const double* a, const double* b, const double* c, const double* gap,
+                                       const double* y, const double* alpha, const double* s, double* out,
+                                       std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool positive = c[i] >= 0;
+    const double theta = positive ? alpha[i] : pi - alpha[i];
+    // s - c, the first part of s (1 - cos theta), without cancellation where c ~ s
+    const double s_minus_c = positive ? gap[i] / (s[i] + c[i]) : s[i] - c[i];
+    const double t2 = theta * theta;
+    double term = theta * t2 / 3.0, series = 0.0;  // k = 1: 2 theta^3 / 3!
+    for (int k = 1; k <= 12; ++k) {
+      series += term;
+      term *= -t2 * (2.0 * (k + 1)) / ((2.0 * k) * (2.0 * k + 2.0) * (2.0 * k + 3.0));
+    }
+    const double y_minus_theta_c = theta < 1.0 ? s[i] * series : y[i] - theta * c[i];
+    const double da = a[i] - b[i];
+    out[i] = 0.5 * da * da / (a[i] + b[i] + 2.0 * s[i]) + s_minus_c - y_minus_theta_c / pi;
+  }
+}
+
+SGNTK_VECTOR_CLONES void sign_distance(const double* c, const double* alpha, double* out, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) out[i] = (4.0 / pi) * (c[i] >= 0 ? alpha[i] : pi - alpha[i]);
+}
+
+}  // namespace detail
+
+namespace {
+
 template <class Kernel>
 void over_arrays(const double* a, const double* b, const double* c, double* out, std::size_t n, Kernel kernel) {
   for (std::size_t i = 0; i < n; ++i) out[i] = kernel(a[i], b[i], c[i]);
 }
 
-// The kernels that need the gap ab - c^2 take it precomputed (once per tile for all terms).
 template <class Kernel>
 void over_arrays_gap(const double* a, const double* b, const double* c, const double* gap, double* out, std::size_t n,
                      Kernel kernel) {
   for (std::size_t i = 0; i < n; ++i) out[i] = kernel(a[i], b[i], c[i], gap[i]);
 }
 
-// erf_erf: (2/pi) asin(c / sqrt(P)), P = (e1 + a)(e2 + b), written as atan(c / sqrt(P - c^2))
-// whose argument is formed without cancellation: P - c^2 = e1 e2 + e1 b + e2 a + (ab - c^2).
-// Over arrays, two entries per SLEEF call (1-ulp atan, dispatched at run time to the
-// best 128-bit unit). Every entry, the odd last one included, goes through the same vector
-// function, so an entry's value does not depend on its position in the tile.
-void erf_erf_arrays(const double* a, const double* b, const double* c, const double* gap, double e1, double e2,
-                    double* out, std::size_t n) {
-  alignas(16) double ratio[2], angle[2];
-  for (std::size_t i = 0; i < n; i += 2) {
-    const std::size_t m = std::min<std::size_t>(2, n - i);
-    ratio[1] = 0.0;
-    for (std::size_t k = 0; k < m; ++k) {
-      const std::size_t j = i + k;
-      const double r = std::sqrt(e1 * e2 + e1 * b[j] + e2 * a[j] + gap[j]);
-      // atan2(c, r) = atan(c / r) for r > 0; at r = 0 it is +-pi/2 (c = 0 gives 0).
-      ratio[k] = r > 0 ? c[j] / r : (c[j] > 0 ? HUGE_VAL : (c[j] < 0 ? -HUGE_VAL : 0.0));
-    }
-    _mm_store_pd(angle, Sleef_atand2_u10(_mm_load_pd(ratio)));
-    for (std::size_t k = 0; k < m; ++k) out[i + k] = (2.0 / pi) * angle[k];
+// For c < 0 and t = y/|c| < 1/4, y - |c| atan(t) cancels: |c| (t - atan t) summed as its series
+// t^3/3 - t^5/5 + ... (17 terms: the next one is below 1e-16 of the first). Rare entries
+// (antiparallel inputs), fixed up after the vectorised pass.
+void relu_relu_antiparallel(const double* c, const double* y, double* out, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!(c[i] < 0 && y[i] < 0.25 * -c[i])) continue;
+    const double ac = -c[i], t = y[i] / ac, t2 = t * t;
+    double sum = 0.0, power = t * t2;
+    for (int k = 1; k <= 17; ++k, power *= t2) sum += (k % 2 ? 1.0 : -1.0) * power / (2 * k + 1);
+    out[i] = ac * sum * inv_2pi;
   }
 }
 
 }  // namespace
+
+void TileQuantities::reset(const CovarianceTile& tile) {
+  tile_ = tile;
+  if (capacity_ < tile.n) {
+    capacity_ = tile.n;
+    for (auto* v : {&y_, &alpha_, &beta_, &s_, &scratch_[0], &scratch_[1], &scratch_[2], &scratch_[3]})
+      v->resize(capacity_);
+  }
+  have_y_ = have_angles_ = have_s_ = false;
+  roots_used_ = 0;
+}
+
+const double* TileQuantities::y() {
+  if (!have_y_) detail::sqrt_of(tile_.gap, y_.data(), tile_.n);
+  have_y_ = true;
+  return y_.data();
+}
+
+void TileQuantities::angles() {
+  if (have_angles_) return;
+  double *lo = scratch_[2].data(), *hi = scratch_[3].data();
+  detail::min_max_abs(y(), tile_.c, lo, hi, tile_.n);
+  vector_math::atan2(lo, hi, lo, tile_.n);  // phi in [0, pi/4] (0 where both are 0)
+  detail::angles_from_phi(y_.data(), tile_.c, lo, alpha_.data(), beta_.data(), tile_.n);
+  have_angles_ = true;
+}
+
+const double* TileQuantities::alpha() {
+  angles();
+  return alpha_.data();
+}
+
+const double* TileQuantities::beta() {
+  angles();
+  return beta_.data();
+}
+
+const double* TileQuantities::s() {
+  if (!have_s_) detail::sqrt_of_product(tile_.a, tile_.b, s_.data(), tile_.n);
+  have_s_ = true;
+  return s_.data();
+}
+
+const double* TileQuantities::root(double e1, double e2) {
+  if (e1 == 0 && e2 == 0) return y();
+  for (std::size_t k = 0; k < roots_used_; ++k)
+    if (roots_[k].e1 == e1 && roots_[k].e2 == e2) return roots_[k].values.data();
+  if (roots_used_ == roots_.size()) roots_.push_back({});
+  Root& r = roots_[roots_used_++];
+  r.e1 = e1;
+  r.e2 = e2;
+  if (r.values.size() < capacity_) r.values.resize(capacity_);
+  detail::augmented_root(tile_.a, tile_.b, tile_.gap, e1, e2, r.values.data(), tile_.n);
+  return r.values.data();
+}
+
+double* TileQuantities::scratch(int k) { return scratch_[k].data(); }
+
+void evaluate_closed_form(const ClosedFormTerm& t, TileQuantities& q, double* out) {
+  const CovarianceTile& k = q.tile();
+  const std::size_t n = k.n;
+  // swap exchanges u and v: a and b trade places (c and the gap are symmetric)
+  const double* a = t.swap ? k.b : k.a;
+  const double* b = t.swap ? k.a : k.b;
+  const double *c = k.c, *gap = k.gap;
+  switch (t.id) {
+    case ClosedFormId::erf_erf: {
+      // (2/pi) asin(c / sqrt(P)) = (2/pi) atan2(c, sqrt(P - c^2)), P = (a + e1)(b + e2)
+      const double e1 = eps_param(t, 0), e2 = eps_param(t, 1);
+      if (e1 == 0 && e2 == 0) return detail::sign_sign(c, q.beta(), out, n);
+      const double* r = t.swap ? q.root(e2, e1) : q.root(e1, e2);
+      vector_math::atan2(c, r, out, n);
+      return detail::scaled(out, 2.0 / pi, out, n);
+    }
+    case ClosedFormId::bump_bump: {
+      const double e1 = eps_param(t, 0), e2 = eps_param(t, 1);
+      // swap exchanges the two bumps' shifts along with (a, b)
+      const double s1 = t.swap ? t.p[3] : t.p[2], s2 = t.swap ? t.p[2] : t.p[3];
+      if (s1 == 0 && s2 == 0) {  // centred: 1 / (2 pi sqrt(det)), +inf at det = 0
+        const double* r = t.swap ? q.root(e2, e1) : q.root(e1, e2);
+        return detail::inverse_scaled(r, inv_2pi, out, n);
+      }
+      return over_arrays_gap(a, b, c, gap, out, n,
+                             [=](double x, double y, double z, double g) { return bump_bump(x, y, z, g, e1, e2, s1, s2); });
+    }
+    case ClosedFormId::relu_relu: {
+      const double* y = q.y();
+      detail::relu_relu_main(c, y, q.alpha(), out, n);
+      return relu_relu_antiparallel(c, y, out, n);
+    }
+    case ClosedFormId::relu_moment: {
+      const int m = order_param(t, 0, 1);
+      return over_arrays(a, b, c, out, n, [=](double x, double y, double z) { return relu_moment(x, y, z, m); });
+    }
+    case ClosedFormId::moment: {
+      const int p = order_param(t, 0, 64), m = order_param(t, 1, 64);
+      return over_arrays(a, b, c, out, n, [=](double x, double y, double z) { return moment(x, y, z, p, m); });
+    }
+    case ClosedFormId::bump_moment: {
+      const double e = eps_param(t, 0);
+      const int m = order_param(t, 1, 64);
+      return over_arrays_gap(a, b, c, gap, out, n,
+                             [=](double x, double y, double, double g) { return bump_moment(x, y, g, e, m); });
+    }
+    case ClosedFormId::erf_moment: {
+      const double e = eps_param(t, 0);
+      const int m = order_param(t, 1, 1);
+      return over_arrays(a, b, c, out, n, [=](double x, double y, double z) { return erf_moment(x, y, z, e, m); });
+    }
+    case ClosedFormId::cos_cos: {
+      const double kk = t.p[0], l = t.p[1];
+      return over_arrays(a, b, c, out, n, [=](double x, double y, double z) { return cos_cos(x, y, z, kk, l); });
+    }
+    case ClosedFormId::sin_sin: {
+      const double kk = t.p[0], l = t.p[1];
+      return over_arrays(a, b, c, out, n, [=](double x, double y, double z) { return sin_sin(x, y, z, kk, l); });
+    }
+  }
+  throw std::invalid_argument("evaluate_closed_form: unknown closed form id");
+}
+
+bool has_distance(const ClosedFormTerm& t) {
+  switch (t.id) {
+    case ClosedFormId::relu_relu: return true;
+    case ClosedFormId::erf_erf: return t.p[0] == 0 && t.p[1] == 0;
+    case ClosedFormId::moment: return t.p[0] == t.p[1] && (t.p[0] == 0 || t.p[0] == 1);
+    default: return false;
+  }
+}
+
+void closed_form_distance(const ClosedFormTerm& t, TileQuantities& q, const double* dist, double* out) {
+  const CovarianceTile& k = q.tile();
+  switch (t.id) {
+    case ClosedFormId::relu_relu:
+      return detail::relu_distance(k.a, k.b, k.c, k.gap, q.y(), q.alpha(), q.s(), out, k.n);
+    case ClosedFormId::erf_erf:  // sign: E[sign^2] = 1, D = 2 - 2 (1 - 2 theta / pi) = 4 theta / pi
+      return detail::sign_distance(k.c, q.alpha(), out, k.n);
+    case ClosedFormId::moment:  // 1: D = 0; u v: D = a + b - 2c
+      if (t.p[0] == 0)
+        std::fill_n(out, k.n, 0.0);
+      else
+        std::copy_n(dist, k.n, out);
+      return;
+    default: throw std::invalid_argument("closed_form_distance: " + describe(t) + " has no distance form");
+  }
+}
+
+void evaluate_closed_form(const ClosedFormTerm& t, const double* a, const double* b, const double* c,
+                          const double* gap, double* out, std::size_t n) {
+  // Padded copies: the tile functions work on whole vectors.
+  const std::size_t padded = (n + vector_math::lanes - 1) / vector_math::lanes * vector_math::lanes;
+  std::vector<double> buf(5 * padded, 0.0);
+  double *pa = buf.data(), *pb = pa + padded, *pc = pb + padded, *pg = pc + padded, *po = pg + padded;
+  std::copy_n(a, n, pa);
+  std::copy_n(b, n, pb);
+  std::copy_n(c, n, pc);
+  std::copy_n(gap, n, pg);
+  TileQuantities q;
+  q.reset({pa, pb, pc, pg, padded});
+  evaluate_closed_form(t, q, po);
+  std::copy_n(po, n, out);
+}
 
 void evaluate_closed_form(const ClosedFormTerm& t, const double* a, const double* b, const double* c,
                           double* out, std::size_t n) {
   std::vector<double> gap(n);
   for (std::size_t i = 0; i < n; ++i) gap[i] = covariance_gap(a[i], b[i], c[i]);
   evaluate_closed_form(t, a, b, c, gap.data(), out, n);
-}
-
-void evaluate_closed_form(const ClosedFormTerm& t, const double* a, const double* b, const double* c,
-                          const double* gap, double* out, std::size_t n) {
-  if (t.swap) std::swap(a, b);  // c is symmetric: exchanging u and v exchanges a and b only
-  switch (t.id) {
-    case ClosedFormId::erf_erf:
-      return erf_erf_arrays(a, b, c, gap, eps_param(t, 0), eps_param(t, 1), out, n);
-    case ClosedFormId::bump_bump: {
-      const double e1 = eps_param(t, 0), e2 = eps_param(t, 1);
-      // swap exchanges the two bumps' shifts along with (a, b)
-      const double s1 = t.swap ? t.p[3] : t.p[2], s2 = t.swap ? t.p[2] : t.p[3];
-      return over_arrays_gap(a, b, c, gap, out, n,
-                             [=](double x, double y, double z, double g) {
-                               return bump_bump(x, y, z, g, e1, e2, s1, s2);
-                             });
-    }
-    case ClosedFormId::relu_relu:
-      return over_arrays_gap(a, b, c, gap, out, n, relu_relu);
-    case ClosedFormId::relu_moment: {
-      const int q = order_param(t, 0, 1);
-      return over_arrays(a, b, c, out, n, [=](double x, double y, double z) { return relu_moment(x, y, z, q); });
-    }
-    case ClosedFormId::moment: {
-      const int p = order_param(t, 0, 64), q = order_param(t, 1, 64);
-      return over_arrays(a, b, c, out, n, [=](double x, double y, double z) { return moment(x, y, z, p, q); });
-    }
-    case ClosedFormId::bump_moment: {
-      const double e = eps_param(t, 0);
-      const int q = order_param(t, 1, 64);
-      return over_arrays(a, b, c, out, n, [=](double x, double y, double z) { return bump_moment(x, y, z, e, q); });
-    }
-    case ClosedFormId::erf_moment: {
-      const double e = eps_param(t, 0);
-      const int q = order_param(t, 1, 1);
-      return over_arrays(a, b, c, out, n, [=](double x, double y, double z) { return erf_moment(x, y, z, e, q); });
-    }
-    case ClosedFormId::cos_cos: {
-      const double k = t.p[0], l = t.p[1];
-      return over_arrays(a, b, c, out, n, [=](double x, double y, double z) { return cos_cos(x, y, z, k, l); });
-    }
-    case ClosedFormId::sin_sin: {
-      const double k = t.p[0], l = t.p[1];
-      return over_arrays(a, b, c, out, n, [=](double x, double y, double z) { return sin_sin(x, y, z, k, l); });
-    }
-  }
-  throw std::invalid_argument("evaluate_closed_form: unknown closed form id");
 }
 
 double evaluate_closed_form(const ClosedFormTerm& t, double a, double b, double c) {

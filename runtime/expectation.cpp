@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <variant>
 #include <cmath>
 #include <vector>
 
@@ -10,24 +11,11 @@
 #include "runtime/errors.h"
 #include "runtime/expectation_tails.h"
 #include "runtime/quadrature_2d.h"
+#include "runtime/vector_math.h"
 
 namespace sgntk::runtime {
 
 namespace {
-
-// Per-thread buffers, grown on demand and reused by every later call on the same thread.
-struct Workspace {
-  std::vector<double> a, b, c, gap, term;
-  void resize(std::size_t n) {
-    if (a.size() < n) {
-      a.resize(n);
-      b.resize(n);
-      c.resize(n);
-      gap.resize(n);
-      term.resize(n);
-    }
-  }
-};
 
 template <class... F>
 struct Overloaded : F... {
@@ -36,58 +24,88 @@ struct Overloaded : F... {
 template <class... F>
 Overloaded(F...) -> Overloaded<F...>;  // clang 14 does not deduce aggregate bases by itself
 
-}  // namespace
+std::size_t padded(std::size_t n) { return (n + vector_math::lanes - 1) / vector_math::lanes * vector_math::lanes; }
 
-namespace {
+// The numeric terms take c clamped to [-sqrt(ab), sqrt(ab)] (rounding in the previous layer
+// can leave it slightly outside); the closed forms use the carried gap instead.
+const double* clamped_c(TileQuantities& q, double* scratch) {
+  const CovarianceTile& k = q.tile();
+  const double* s = q.s();
+  for (std::size_t i = 0; i < k.n; ++i) scratch[i] = std::clamp(k.c[i], -s[i], s[i]);
+  return scratch;
+}
 
-// The clamped covariances of one tile and their gaps ab - c^2, shared by every term.
-struct Clamped {
-  const double *a, *b, *c, *gap;
-};
-
-void evaluate_clamped(const Expectation& e, const Clamped& k, double* term, double* out, std::size_t n) {
+void evaluate_one(const Expectation& e, TileQuantities& q, double* out) {
   if (e.unavailable)  // the kernels refuse these before they start; this guards other callers
     throw EvalError(fmt::format("cannot compute E[{} * {}]: {}", e.f_text, e.g_text, *e.unavailable));
-  for (std::size_t i = 0; i < n; ++i) out[i] = 0.0;
+  const CovarianceTile& k = q.tile();
+  double* term = q.scratch(0);
+  const double* c_numeric = nullptr;
+  std::fill_n(out, k.n, 0.0);
   for (const Term& t : e.terms) {
     std::visit(Overloaded{
-                   [&](const ClosedFormTerm& x) { evaluate_closed_form(x, k.a, k.b, k.c, k.gap, term, n); },
-                   [&](const BumpConditionalTerm& x) { evaluate_bump_conditional(x, k.a, k.b, k.c, term, n); },
-                   [&](const QuadratureTerm& x) { evaluate_quadrature(x, k.a, k.b, k.c, term, n); },
+                   [&](const ClosedFormTerm& x) { evaluate_closed_form(x, q, term); },
+                   [&](const BumpConditionalTerm& x) {
+                     if (!c_numeric) c_numeric = clamped_c(q, q.scratch(1));
+                     evaluate_bump_conditional(x, k.a, k.b, c_numeric, term, k.n);
+                   },
+                   [&](const QuadratureTerm& x) {
+                     if (!c_numeric) c_numeric = clamped_c(q, q.scratch(1));
+                     evaluate_quadrature(x, k.a, k.b, c_numeric, term, k.n);
+                   },
                },
                t.what);
-    for (std::size_t i = 0; i < n; ++i) out[i] += t.coef * term[i];
+    const double coef = t.coef;
+    for (std::size_t i = 0; i < k.n; ++i) out[i] += coef * term[i];
   }
   if (e.infinite_on_diagonal)
-    for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t i = 0; i < k.n; ++i)
       if (k.gap[i] == 0.0) out[i] = HUGE_VAL;
 }
 
 }  // namespace
 
-void evaluate_all(std::span<const Expectation* const> es, const double* a_in, const double* b_in, const double* c_in,
-                  std::span<double* const> outs, std::size_t n) {
-  thread_local Workspace ws;
-  ws.resize(n);
-  double *a = ws.a.data(), *b = ws.b.data(), *c = ws.c.data(), *gap = ws.gap.data(), *term = ws.term.data();
-  // Rounding in the previous layer can leave c^2 slightly above ab; every formula downstream
-  // relies on c^2 <= ab, and the clamp makes c = +-sqrt(ab) exactly at the edge.
+void evaluate_all(std::span<const Expectation* const> es, TileQuantities& q, std::span<double* const> outs) {
+  for (std::size_t j = 0; j < es.size(); ++j) evaluate_one(*es[j], q, outs[j]);
+}
+
+bool has_distance(const Expectation& e) {
+  if (e.unavailable || e.infinite_on_diagonal) return false;
+  for (const Term& t : e.terms) {
+    const auto* closed = std::get_if<ClosedFormTerm>(&t.what);
+    if (!closed || !has_distance(*closed)) return false;
+  }
+  return true;
+}
+
+void expectation_distance(const Expectation& e, TileQuantities& q, const double* dist, double* out) {
+  const CovarianceTile& k = q.tile();
+  double* term = q.scratch(0);
+  std::fill_n(out, k.n, 0.0);
+  for (const Term& t : e.terms) {
+    closed_form_distance(std::get<ClosedFormTerm>(t.what), q, dist, term);
+    const double coef = t.coef;
+    for (std::size_t i = 0; i < k.n; ++i) out[i] += coef * term[i];
+  }
+}
+
+void evaluate(const Expectation& e, const double* a_in, const double* b_in, const double* c_in, double* out,
+              std::size_t n) {
+  // Padded, clamped copies and their gaps (the kernel engine carries its gaps instead).
+  const std::size_t m = padded(n);
+  std::vector<double> buf(5 * m, 0.0);
+  double *a = buf.data(), *b = a + m, *c = b + m, *gap = c + m, *o = gap + m;
   for (std::size_t i = 0; i < n; ++i) {
     a[i] = std::fmax(a_in[i], 0.0);
     b[i] = std::fmax(b_in[i], 0.0);
     const double s = std::sqrt(a[i] * b[i]);
     c[i] = std::clamp(c_in[i], -s, s);
-    const double ac = std::fabs(c[i]);
-    gap[i] = std::fmax(0.0, (s - ac) * (s + ac));
+    gap[i] = covariance_gap(a[i], b[i], c[i]);
   }
-  const Clamped k{a, b, c, gap};
-  for (std::size_t j = 0; j < es.size(); ++j) evaluate_clamped(*es[j], k, term, outs[j], n);
-}
-
-void evaluate(const Expectation& e, const double* a, const double* b, const double* c, double* out, std::size_t n) {
-  const Expectation* es[] = {&e};
-  double* outs[] = {out};
-  evaluate_all(es, a, b, c, outs, n);
+  TileQuantities q;
+  q.reset({a, b, c, gap, m});
+  evaluate_one(e, q, o);
+  std::copy_n(o, n, out);
 }
 
 std::string describe(const Expectation& e) {

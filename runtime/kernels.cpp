@@ -14,42 +14,12 @@
 #include "runtime/errors.h"
 #include "runtime/expectation.h"
 #include "runtime/expectation_tails.h"
+#include "runtime/kernel_tile.h"
 
 namespace sgntk::runtime {
 namespace {
 
-constexpr std::size_t tile = 16;                 // tile x tile entries run fused together
-constexpr std::size_t tile_entries = tile * tile;
-
-// The weight and bias scales of the affine map that reads layer l's activation (l = -1: input).
-struct Scales {
-  double w2, b2;
-};
-Scales reader_of(const KernelProgram& p, std::ptrdiff_t l) {
-  const std::size_t next = static_cast<std::size_t>(l + 1);
-  if (next < p.hidden.size()) return {p.hidden[next].sigma_w * p.hidden[next].sigma_w, p.hidden[next].sigma_b * p.hidden[next].sigma_b};
-  return {p.readout_sigma_w * p.readout_sigma_w, p.readout_sigma_b * p.readout_sigma_b};
-}
-
-// Sigma^l(x, x) for every layer l = 0..L (index 0: the input layer's Sigma^1), per point.
-std::vector<std::vector<double>> diagonal_recursion(const KernelProgram& p, const RowMatrix& x) {
-  const std::size_t n = static_cast<std::size_t>(x.rows());
-  const Scales in = reader_of(p, -1);
-  std::vector<std::vector<double>> diag(p.hidden.size() + 1, std::vector<double>(n));
-  for (std::size_t i = 0; i < n; ++i) diag[0][i] = in.w2 * x.row(static_cast<Eigen::Index>(i)).squaredNorm() / p.input_dim + in.b2;
-  std::vector<double> e(n);
-  DivergentEntries divergent(p);
-  const auto bad = std::make_unique<bool[]>(n);
-  for (std::size_t l = 0; l < p.hidden.size(); ++l) {
-    const std::vector<double>& s = diag[l];
-    divergent.mark(l, 0, p.hidden[l].nngp, s.data(), s.data(), s.data(), bad.get(), n, 1);
-    divergent.throw_if_any(n, "points (their variances Sigma(x, x))");
-    evaluate(p.hidden[l].nngp, s.data(), s.data(), s.data(), e.data(), n);
-    const Scales next = reader_of(p, static_cast<std::ptrdiff_t>(l));
-    for (std::size_t i = 0; i < n; ++i) diag[l + 1][i] = next.w2 * e[i] + next.b2;
-  }
-  return diag;
-}
+constexpr std::size_t tile = FusedTile::side;
 
 void check_points(const KernelProgram& p, const RowMatrix& x, const char* which) {
   if (x.cols() != p.input_dim)
@@ -96,87 +66,34 @@ struct TileJob {
   std::size_t i0, j0;
 };
 
-class FusedKernel {
- public:
-  FusedKernel(const KernelProgram& p, KernelKind kind, const RowMatrix& x1, const RowMatrix& x2,
-              const std::vector<std::vector<double>>& d1, const std::vector<std::vector<double>>& d2, MatrixView out,
-              DivergentEntries& divergent, FirstNan& first_nan)
-      : p_(p), kind_(kind), x1_(x1), x2_(x2), d1_(d1), d2_(d2), out_(out), divergent_(divergent), first_nan_(first_nan) {}
-
-  void run(const TileJob& job, bool mirror) const {
-    const std::size_t ni = std::min(tile, static_cast<std::size_t>(x1_.rows()) - job.i0);
-    const std::size_t nj = std::min(tile, static_cast<std::size_t>(x2_.rows()) - job.j0);
-    const std::size_t n = ni * nj;
-    std::array<double, tile_entries> a, b, c, theta, e, d;
-    std::array<bool, tile_entries> divergent{};  // entries whose expectations diverge: refused
-    const Scales in = reader_of(p_, -1);
-    const double inv_dim = 1.0 / p_.input_dim;
-    for (std::size_t i = 0; i < ni; ++i)
-      for (std::size_t j = 0; j < nj; ++j) {
-        const auto r1 = x1_.row(static_cast<Eigen::Index>(job.i0 + i));
-        const auto r2 = x2_.row(static_cast<Eigen::Index>(job.j0 + j));
-        double dot = 0;
-        for (Eigen::Index k = 0; k < r1.size(); ++k) dot += r1[k] * r2[k];
-        c[i * nj + j] = in.w2 * dot * inv_dim + in.b2;
-      }
-    std::copy_n(c.begin(), n, theta.begin());
-    const Expectation* dot_expectation = nullptr;
-    for (std::size_t l = 0; l < p_.hidden.size(); ++l) {
-      for (std::size_t i = 0; i < ni; ++i)
-        for (std::size_t j = 0; j < nj; ++j) {
-          a[i * nj + j] = d1_[l][job.i0 + i];
-          b[i * nj + j] = d2_[l][job.j0 + j];
-        }
-      const LayerProgram& layer = p_.hidden[l];
-      const Scales next = reader_of(p_, static_cast<std::ptrdiff_t>(l));
-      dot_expectation = kind_ == KernelKind::ntk ? &layer.ntk : kind_ == KernelKind::sgntk ? &layer.sgntk : nullptr;
-      // A divergent entry is counted (the run then fails) and evaluated at a harmless zero law.
-      const std::size_t weight = mirror ? 2 : 1;
-      divergent_.mark(l, 0, layer.nngp, a.data(), b.data(), c.data(), divergent.data(), n, weight);
-      if (dot_expectation) divergent_.mark(l, 1, *dot_expectation, a.data(), b.data(), c.data(), divergent.data(), n, weight);
-      for (std::size_t k = 0; k < n; ++k)
-        if (divergent[k]) a[k] = b[k] = c[k] = 0.0;
-      if (dot_expectation) {
-        const Expectation* both[] = {&layer.nngp, dot_expectation};
-        double* outs[] = {e.data(), d.data()};
-        evaluate_all(both, a.data(), b.data(), c.data(), outs, n);
-      } else {
-        evaluate(layer.nngp, a.data(), b.data(), c.data(), e.data(), n);
-      }
-      for (std::size_t k = 0; k < n; ++k) c[k] = next.w2 * e[k] + next.b2;
-      if (dot_expectation)
-        for (std::size_t k = 0; k < n; ++k) theta[k] = theta[k] * (next.w2 * d[k]) + c[k];
-    }
-    const std::array<double, tile_entries>& result = kind_ == KernelKind::nngp ? c : theta;
-    for (std::size_t i = 0; i < ni; ++i)
-      for (std::size_t j = 0; j < nj; ++j) {
-        const double v = divergent[i * nj + j] ? std::nan("") : result[i * nj + j];
-        out_(job.i0 + i, job.j0 + j) = v;
-        if (mirror) out_(job.j0 + j, job.i0 + i) = v;
-        if (std::isnan(v)) {
-          first_nan_.offer(job.i0 + i, job.j0 + j, out_.cols);
-          if (mirror) first_nan_.offer(job.j0 + j, job.i0 + i, out_.cols);
-        }
-      }
+// Runs one tile and stores it (and its mirror) into the destination.
+void run_job(const FusedTile& fused, const TileJob& job, bool mirror, MatrixView out, FirstNan& first_nan) {
+  const std::size_t ni = std::min(tile, out.rows - job.i0), nj = std::min(tile, out.cols - job.j0);
+  const double* values = fused.run(job.i0, job.j0, ni, nj, mirror ? 2 : 1);
+  for (std::size_t i = 0; i < ni; ++i) {
+    double* row = &out(job.i0 + i, job.j0);
+    std::copy_n(values + i * nj, nj, row);
   }
-
- private:
-  const KernelProgram& p_;
-  KernelKind kind_;
-  const RowMatrix &x1_, &x2_;
-  const std::vector<std::vector<double>>&d1_, &d2_;
-  MatrixView out_;
-  DivergentEntries& divergent_;
-  FirstNan& first_nan_;
-};
+  if (mirror)
+    for (std::size_t j = 0; j < nj; ++j) {
+      double* row = &out(job.j0 + j, job.i0);
+      for (std::size_t i = 0; i < ni; ++i) row[i] = values[i * nj + j];
+    }
+  for (std::size_t k = 0; k < ni * nj; ++k)
+    if (std::isnan(values[k])) {
+      const std::size_t i = job.i0 + k / nj, j = job.j0 + k % nj;
+      first_nan.offer(i, j, out.cols);
+      if (mirror) first_nan.offer(j, i, out.cols);
+    }
+}
 
 }  // namespace
 
 namespace {
 
 // Symmetry of the kernel of x1 against itself, given x1's diagonal recursion.
-bool symmetric_given_diagonal(const KernelProgram& program, KernelKind kind,
-                              const std::vector<std::vector<double>>& diag) {
+bool symmetric_given_diagonal(const KernelProgram& program, KernelKind kind, const PointDiagonals& points) {
+  const std::vector<std::vector<double>>& diag = points.sigma;
   if (kind != KernelKind::sgntk) return true;
   bool any_surrogate = false;
   for (const auto& layer : program.hidden) any_surrogate = any_surrogate || layer.has_surrogate;
@@ -205,7 +122,8 @@ KernelSummary compute_kernel_into(const KernelProgram& program, KernelKind kind,
   if (out.rows != static_cast<std::size_t>(x1.rows()) || out.cols != static_cast<std::size_t>(x2.rows()))
     throw std::invalid_argument("compute_kernel_into: the output view's shape differs from the kernel's");
   const auto d1 = diagonal_recursion(program, x1);
-  const auto d2 = x2_or_null ? diagonal_recursion(program, x2) : d1;
+  const std::optional<PointDiagonals> d2_own = x2_or_null ? std::optional(diagonal_recursion(program, x2)) : std::nullopt;
+  const PointDiagonals& d2 = d2_own ? *d2_own : d1;
   const bool symmetric = !x2_or_null && symmetric_given_diagonal(program, kind, d1);
 
   std::vector<TileJob> jobs;
@@ -214,7 +132,7 @@ KernelSummary compute_kernel_into(const KernelProgram& program, KernelKind kind,
 
   DivergentEntries divergent(program);
   FirstNan first_nan;
-  const FusedKernel kernel(program, kind, x1, x2, d1, d2, out, divergent, first_nan);
+  const FusedTile fused(program, kind, x1, x2, d1, d2, divergent);
   tbb::task_arena arena(options.threads > 0 ? options.threads : tbb::task_arena::automatic);
   // Progress is reported between chunks of jobs, from this thread only.
   const std::size_t chunks = options.progress ? std::min<std::size_t>(100, jobs.size()) : 1;
@@ -224,7 +142,7 @@ KernelSummary compute_kernel_into(const KernelProgram& program, KernelKind kind,
       tbb::parallel_for(tbb::blocked_range<std::size_t>(begin, end), [&](const tbb::blocked_range<std::size_t>& r) {
         for (std::size_t k = r.begin(); k != r.end(); ++k) {
           if (options.cancelled && options.cancelled()) return;
-          kernel.run(jobs[k], symmetric && jobs[k].i0 != jobs[k].j0);
+          run_job(fused, jobs[k], symmetric && jobs[k].i0 != jobs[k].j0, out, first_nan);
         }
       });
     });

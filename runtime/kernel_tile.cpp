@@ -1,0 +1,335 @@
+#include "runtime/kernel_tile.h"
+
+#include <algorithm>
+#include <array>
+#include <initializer_list>
+#include <cmath>
+#include <memory>
+#include <span>
+
+#include "runtime/closed_forms.h"
+#include "runtime/expectation.h"
+#include "runtime/expectation_tails.h"
+#include "runtime/vector_math.h"
+
+namespace sgntk::runtime {
+namespace {
+
+constexpr std::size_t entries = FusedTile::side * FusedTile::side;  // a multiple of vector_math::lanes
+constexpr double rho_fixup = 0.25;
+constexpr double small_c = 1.0 / 1024;  // |c| below this fraction of its scale: compensated  // entries with ab - c^2 < ab / 4 (|rho| > 0.87) get the exact input gap
+
+std::size_t padded(std::size_t n) { return (n + vector_math::lanes - 1) / vector_math::lanes * vector_math::lanes; }
+
+// The weight and bias scales of the affine map that reads layer l's activation (l = -1: input).
+struct Scales {
+  double w2, b2;
+};
+Scales reader_of(const KernelProgram& p, std::ptrdiff_t l) {
+  const std::size_t next = static_cast<std::size_t>(l + 1);
+  if (next < p.hidden.size()) return {p.hidden[next].sigma_w * p.hidden[next].sigma_w, p.hidden[next].sigma_b * p.hidden[next].sigma_b};
+  return {p.readout_sigma_w * p.readout_sigma_w, p.readout_sigma_b * p.readout_sigma_b};
+}
+
+// Per-thread tile arrays, reused by every tile the thread runs.
+struct Workspace {
+  alignas(64) std::array<double, entries> a, b, c, gap, dist, theta, e, d, distance, big_a, big_b, result;
+  std::array<bool, entries> divergent;
+  std::array<unsigned char, entries> flag;
+  TileQuantities q;
+};
+
+// The exact gap and distance of the input covariance of x and x' (scales w2 / dim and b2):
+// with a = alpha |x|^2 + beta, b = alpha |x'|^2 + beta, c = alpha x.x' + beta,
+//   ab - c^2 = alpha^2 |x|^2 |r|^2 + alpha beta |x - x'|^2,   a + b - 2c = alpha |x - x'|^2,
+// r the part of x' orthogonal to x, formed from x' -+ x (whichever is shorter), so nothing cancels.
+struct InputGeometry {
+  double gap, dist;
+};
+// The formula projects onto one of the two points; it takes the smaller one in a fixed order
+// (norm, then lexicographic) so that the result is symmetric in (x, x') bit for bit.
+InputGeometry input_geometry(const double* x, const double* y, std::size_t dim, double sq_norm_x, double sq_norm_y,
+                             double alpha, double beta, bool antiparallel) {
+  const bool keep = sq_norm_x < sq_norm_y ||
+                    (sq_norm_x == sq_norm_y && !std::lexicographical_compare(y, y + dim, x, x + dim));
+  if (!keep) {
+    std::swap(x, y);
+    std::swap(sq_norm_x, sq_norm_y);
+  }
+  double x_delta = 0, delta2 = 0, diff2 = 0;
+  const double sign = antiparallel ? 1.0 : -1.0;
+  for (std::size_t k = 0; k < dim; ++k) {
+    const double delta = y[k] + sign * x[k];
+    x_delta += x[k] * delta;
+    delta2 += delta * delta;
+    const double diff = x[k] - y[k];
+    diff2 += diff * diff;
+  }
+  double r2 = delta2;
+  if (sq_norm_x > 0) {
+    const double t = x_delta / sq_norm_x;
+    r2 = 0;
+    for (std::size_t k = 0; k < dim; ++k) {
+      const double r = (y[k] + sign * x[k]) - t * x[k];
+      r2 += r * r;
+    }
+  }
+  // Zero parts stay zero also for infinite scales (sigma_w^2 overflowing: no 0 * inf = NaN).
+  auto product = [](std::initializer_list<double> factors) {
+    double p = 1.0;
+    for (double f : factors) {
+      if (f == 0.0) return 0.0;
+      p *= f;
+    }
+    return p;
+  };
+  return {product({alpha, alpha, sq_norm_x, r2}) + product({alpha, beta, diff2}), product({alpha, diff2})};
+}
+
+// w2 x.x' / dim + b2 with x.x' and the sum in double-double (Ogita, Rump and Oishi's Dot2 with
+// an exact product by fma): correct to about one rounding also where the terms cancel.
+struct DoubleDouble {
+  double hi, lo;
+};
+DoubleDouble two_sum(double a, double b) {
+  const double s = a + b, bb = s - a;
+  return {s, (a - (s - bb)) + (b - bb)};
+}
+DoubleDouble two_product(double a, double b) {
+  const double p = a * b;
+  return {p, std::fma(a, b, -p)};
+}
+double precise_covariance(const double* x, const double* y, std::size_t dim, double w2, double b2, int input_dim) {
+  double hi = 0, lo = 0;
+  for (std::size_t k = 0; k < dim; ++k) {
+    const DoubleDouble p = two_product(x[k], y[k]);
+    const DoubleDouble s = two_sum(hi, p.hi);
+    hi = s.hi;
+    lo += p.lo + s.lo;
+  }
+  // (w2 (hi + lo) + dim b2) / dim, the products exact and the sum compensated
+  const DoubleDouble scaled = two_product(w2, hi), bias = two_product(static_cast<double>(input_dim), b2);
+  const DoubleDouble sum = two_sum(scaled.hi, bias.hi);
+  return (sum.hi + (sum.lo + scaled.lo + bias.lo + w2 * lo)) / input_dim;
+}
+
+}  // namespace
+
+double point_dot(const double* x, const double* y, std::size_t d) {
+  double s = 0;
+  for (std::size_t k = 0; k < d; ++k) s += x[k] * y[k];
+  return s;
+}
+
+PointDiagonals diagonal_recursion(const KernelProgram& p, const RowMatrix& x) {
+  const std::size_t n = static_cast<std::size_t>(x.rows()), dim = static_cast<std::size_t>(x.cols()), m = padded(n);
+  const Scales in = reader_of(p, -1);
+  PointDiagonals diag;
+  diag.sq_norm.resize(n);
+  diag.norm.resize(n);
+  diag.sigma.assign(p.hidden.size() + 1, std::vector<double>(n));
+  diag.expect.assign(p.hidden.size(), std::vector<double>(n));
+  diag.distance_ok.assign(p.hidden.size(), false);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double* row = x.data() + i * dim;
+    diag.sq_norm[i] = point_dot(row, row, dim);
+    diag.norm[i] = std::sqrt(diag.sq_norm[i]);
+    diag.sigma[0][i] = in.w2 * diag.sq_norm[i] / p.input_dim + in.b2;
+  }
+  // Each point as the entry (x, x): a = b = c = Sigma, gap = 0, padded with the last point.
+  std::vector<double> s(m), zero(m, 0.0), e(m);
+  DivergentEntries divergent(p);
+  const auto bad = std::make_unique<bool[]>(m);
+  for (std::size_t l = 0; l < p.hidden.size(); ++l) {
+    for (std::size_t i = 0; i < m; ++i) s[i] = std::fmax(diag.sigma[l][std::min(i, n - 1)], 0.0);
+    divergent.mark(l, 0, p.hidden[l].nngp, s.data(), s.data(), s.data(), bad.get(), n, 1);
+    divergent.throw_if_any(n, "points (their variances Sigma(x, x))");
+    TileQuantities q;
+    q.reset({s.data(), s.data(), s.data(), zero.data(), m});
+    const Expectation* es[] = {&p.hidden[l].nngp};
+    double* outs[] = {e.data()};
+    evaluate_all(es, q, outs);
+    const Scales next = reader_of(p, static_cast<std::ptrdiff_t>(l));
+    bool positive = true;
+    for (std::size_t i = 0; i < n; ++i) {
+      diag.expect[l][i] = e[i];
+      diag.sigma[l + 1][i] = next.w2 * e[i] + next.b2;
+      positive = positive && s[i] > 0;
+    }
+    diag.distance_ok[l] = positive && has_distance(p.hidden[l].nngp);
+  }
+  return diag;
+}
+
+FusedTile::FusedTile(const KernelProgram& p, KernelKind kind, const RowMatrix& x1, const RowMatrix& x2,
+                     const PointDiagonals& d1, const PointDiagonals& d2, DivergentEntries& divergent)
+    : p_(p), kind_(kind), x1_(x1), x2_(x2), d1_(d1), d2_(d2), divergent_(divergent) {
+  // Columns padded with zeros to whole tiles: the tile's dot products always run 16 wide.
+  x2t_ = RowMatrix::Zero(x2.cols(), (x2.rows() + side - 1) / side * side);
+  x2t_.leftCols(x2.rows()) = x2.transpose();
+}
+
+namespace {
+
+// Per-point values of a tile's rows and columns spread over its entries (row-major ni x nj);
+// the padding repeats the last entry.
+void spread_rows(const double* v, std::size_t ni, std::size_t nj, std::size_t m, double* out) {
+  for (std::size_t i = 0; i < ni; ++i) std::fill_n(out + i * nj, nj, v[i]);
+  std::fill(out + ni * nj, out + m, v[ni - 1]);
+}
+void spread_cols(const double* v, std::size_t ni, std::size_t nj, std::size_t m, double* out) {
+  for (std::size_t i = 0; i < ni; ++i) std::copy_n(v, nj, out + i * nj);
+  std::fill(out + ni * nj, out + m, v[nj - 1]);
+}
+
+}  // namespace
+
+namespace detail {
+
+#define SGNTK_VECTOR_CLONES __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
+
+// gap = ab - c^2 (stably) and dist = a + b - 2c, clamped at 0 (NaN also becomes 0, as fmax does).
+SGNTK_VECTOR_CLONES void gap_and_distance(const double* a, const double* b, const double* c, double* gap, double* dist,
+                                          std::size_t n) {
+  for (std::size_t k = 0; k < n; ++k) {
+    const double s = std::sqrt(a[k] * b[k]), ac = std::fabs(c[k]);
+    const double g = (s - ac) * (s + ac), d = a[k] + b[k] - 2 * c[k];
+    gap[k] = g > 0 ? g : 0.0;
+    dist[k] = d > 0 ? d : 0.0;
+  }
+}
+
+// The next layer's gap and distance from the layer's distance D (see kernel_tile.h):
+// a'b' - c'^2 = w2^2 ((D/2)((A + B)/2 + C) - ((A - B)/2)^2) + w2 b2 D, a' + b' - 2c' = w2 D.
+SGNTK_VECTOR_CLONES void propagate_exact(const double* e, const double* distance, const double* big_a,
+                                         const double* big_b, double w2, double b2, double* gap, double* dist,
+                                         std::size_t n) {
+  for (std::size_t k = 0; k < n; ++k) {
+    const double dd = distance[k], half_diff = 0.5 * (big_a[k] - big_b[k]);
+    const double gram = 0.5 * dd * (0.5 * (big_a[k] + big_b[k]) + e[k]) - half_diff * half_diff;
+    gap[k] = w2 * w2 * (gram > 0 ? gram : 0.0) + w2 * b2 * dd;
+    dist[k] = w2 * dd;
+  }
+}
+
+// c[i][j] = alpha x1_i . x2_j + beta for a tile's rows, x2 transposed (columns contiguous); the
+// sum over k runs in index order, as point_dot's does.
+SGNTK_VECTOR_CLONES void tile_covariances(const double* x1, const double* x2t, std::size_t n2, std::size_t dim,
+                                          std::size_t ni, std::size_t nj, double alpha, double beta, double* c) {
+  for (std::size_t i = 0; i < ni; ++i) {
+    double dot[16] = {};
+    const double* xi = x1 + i * dim;
+    for (std::size_t k = 0; k < dim; ++k) {
+      const double* col = x2t + k * n2;
+      for (std::size_t j = 0; j < 16; ++j) dot[j] += xi[k] * col[j];
+    }
+    for (std::size_t j = 0; j < nj; ++j) c[i * nj + j] = alpha * dot[j] + beta;
+  }
+}
+
+// Entries that need the exact input geometry or a compensated covariance (see run()).
+SGNTK_VECTOR_CLONES void needs_fixup(const double* a, const double* b, const double* c, const double* gap,
+                                     const double* scale, double rho_bound, double small_bound, unsigned char* flag,
+                                     std::size_t n) {
+  for (std::size_t k = 0; k < n; ++k)
+    flag[k] = (gap[k] < rho_bound * a[k] * b[k]) | (std::fabs(c[k]) < small_bound * scale[k]);
+}
+
+SGNTK_VECTOR_CLONES void affine(const double* e, double w2, double b2, double* c, std::size_t n) {
+  for (std::size_t k = 0; k < n; ++k) c[k] = w2 * e[k] + b2;
+}
+
+SGNTK_VECTOR_CLONES void ntk_step(const double* d, const double* c, double w2, double* theta, std::size_t n) {
+  for (std::size_t k = 0; k < n; ++k) theta[k] = theta[k] * (w2 * d[k]) + c[k];
+}
+
+}  // namespace detail
+
+const double* FusedTile::run(std::size_t i0, std::size_t j0, std::size_t ni, std::size_t nj, std::size_t weight) const {
+  thread_local Workspace w;
+  const std::size_t n = ni * nj, m = padded(n), dim = static_cast<std::size_t>(x1_.cols());
+
+  // Input layer: c = alpha x.x' + beta, the dot products vectorised over the tile's columns.
+  const Scales in = reader_of(p_, -1);
+  const double alpha = in.w2 / p_.input_dim, beta = in.b2;
+  detail::tile_covariances(x1_.data() + i0 * dim, x2t_.data() + j0, static_cast<std::size_t>(x2t_.cols()), dim, ni,
+                           nj, alpha, beta, w.c.data());
+  std::fill(w.c.begin() + n, w.c.begin() + m, w.c[n - 1]);
+  spread_rows(d1_.sigma[0].data() + i0, ni, nj, m, w.a.data());
+  spread_cols(d2_.sigma[0].data() + j0, ni, nj, m, w.b.data());
+  detail::gap_and_distance(w.a.data(), w.b.data(), w.c.data(), w.gap.data(), w.dist.data(), m);
+  std::fill_n(w.divergent.begin(), m, false);
+
+  // Nearly collinear pairs (and identical points): the exact gap and distance. Covariances near
+  // zero (nearly orthogonal points, or the bias cancelling the product): c from a compensated
+  // dot product, so that it keeps its relative precision. Both are rare off the diagonal.
+  spread_rows(d1_.norm.data() + i0, ni, nj, m, w.big_a.data());
+  spread_cols(d2_.norm.data() + j0, ni, nj, m, w.big_b.data());
+  for (std::size_t k = 0; k < m; ++k) w.big_a[k] = alpha * w.big_a[k] * w.big_b[k] + beta;
+  detail::needs_fixup(w.a.data(), w.b.data(), w.c.data(), w.gap.data(), w.big_a.data(), rho_fixup, small_c,
+                      w.flag.data(), m);
+  for (std::size_t i = 0; i < ni; ++i)
+    for (std::size_t j = 0; j < nj; ++j) {
+      const std::size_t k = i * nj + j;
+      if (!w.flag[k]) continue;
+      const double* x = x1_.data() + (i0 + i) * dim;
+      const double* y = x2_.data() + (j0 + j) * dim;
+      if (w.gap[k] < rho_fixup * w.a[k] * w.b[k]) {
+        const InputGeometry g = input_geometry(x, y, dim, d1_.sq_norm[i0 + i], d2_.sq_norm[j0 + j], alpha, beta,
+                                               w.c[k] < beta);
+        w.gap[k] = g.gap;
+        w.dist[k] = g.dist;
+      }
+      if (std::fabs(w.c[k]) < small_c * (alpha * d1_.norm[i0 + i] * d2_.norm[j0 + j] + beta))
+        w.c[k] = precise_covariance(x, y, dim, in.w2, in.b2, p_.input_dim);
+    }
+  for (std::size_t k = n; k < m; ++k) {
+    w.c[k] = w.c[n - 1];
+    w.gap[k] = w.gap[n - 1];
+    w.dist[k] = w.dist[n - 1];
+  }
+  std::copy_n(w.c.begin(), m, w.theta.begin());
+
+  const bool with_dot = kind_ != KernelKind::nngp;
+  for (std::size_t l = 0; l < p_.hidden.size(); ++l) {
+    if (l > 0) {
+      spread_rows(d1_.sigma[l].data() + i0, ni, nj, m, w.a.data());
+      spread_cols(d2_.sigma[l].data() + j0, ni, nj, m, w.b.data());
+    }
+    const LayerProgram& layer = p_.hidden[l];
+    const Expectation* dot_e = kind_ == KernelKind::ntk ? &layer.ntk : kind_ == KernelKind::sgntk ? &layer.sgntk : nullptr;
+    // A divergent entry is counted (the run then fails) and evaluated at a harmless zero law.
+    if (layer.nngp.growth != program::TailGrowth{} || (dot_e && dot_e->growth != program::TailGrowth{})) {
+      divergent_.mark(l, 0, layer.nngp, w.a.data(), w.b.data(), w.c.data(), w.divergent.data(), n, weight);
+      if (dot_e) divergent_.mark(l, 1, *dot_e, w.a.data(), w.b.data(), w.c.data(), w.divergent.data(), n, weight);
+      for (std::size_t k = 0; k < n; ++k)
+        if (w.divergent[k]) w.a[k] = w.b[k] = w.c[k] = w.gap[k] = w.dist[k] = 0.0;
+    }
+
+    w.q.reset({w.a.data(), w.b.data(), w.c.data(), w.gap.data(), m});
+    const Expectation* es[] = {&layer.nngp, dot_e};
+    double* outs[] = {w.e.data(), w.d.data()};
+    evaluate_all(std::span(es, with_dot ? 2 : 1), w.q, std::span(outs, with_dot ? 2 : 1));
+
+    const Scales next = reader_of(p_, static_cast<std::ptrdiff_t>(l));
+    if (d1_.distance_ok[l] && d2_.distance_ok[l]) {
+      expectation_distance(layer.nngp, w.q, w.dist.data(), w.distance.data());
+      spread_rows(d1_.expect[l].data() + i0, ni, nj, m, w.big_a.data());
+      spread_cols(d2_.expect[l].data() + j0, ni, nj, m, w.big_b.data());
+      detail::propagate_exact(w.e.data(), w.distance.data(), w.big_a.data(), w.big_b.data(), next.w2, next.b2,
+                              w.gap.data(), w.dist.data(), m);
+      detail::affine(w.e.data(), next.w2, next.b2, w.c.data(), m);
+    } else {
+      detail::affine(w.e.data(), next.w2, next.b2, w.c.data(), m);
+      spread_rows(d1_.sigma[l + 1].data() + i0, ni, nj, m, w.a.data());
+      spread_cols(d2_.sigma[l + 1].data() + j0, ni, nj, m, w.b.data());
+      detail::gap_and_distance(w.a.data(), w.b.data(), w.c.data(), w.gap.data(), w.dist.data(), m);
+    }
+    if (with_dot) detail::ntk_step(w.d.data(), w.c.data(), next.w2, w.theta.data(), m);
+  }
+  const std::array<double, entries>& value = with_dot ? w.theta : w.c;
+  for (std::size_t k = 0; k < n; ++k) w.result[k] = w.divergent[k] ? std::nan("") : value[k];
+  return w.result.data();
+}
+
+}  // namespace sgntk::runtime
