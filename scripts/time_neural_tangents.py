@@ -26,6 +26,7 @@ import time
 import numpy as np
 
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # neural-tangents imports TensorFlow: quiet its logs
 import jax  # noqa: E402
 
 jax.config.update("jax_enable_x64", True)
