@@ -159,6 +159,7 @@ def worst_error(act, kind, layers, sigma_b, category, seed):
         if category in EXACT_ZERO:  # judged against the entry's scale (see the module's docstring)
             scale = mp.sqrt(reference(act, kind, layers, sigma_b, x1[i], x1[i]) *
                             reference(act, kind, layers, sigma_b, x2[i], x2[i]))
+            assert abs(want) <= mpf("1e-40") * scale  # the reference agrees that it is 0
             err = abs(k[i, i]) / scale
         else:
             err = abs((mpf(float(k[i, i])) - want) / want)
