@@ -214,7 +214,8 @@ std::string hand_isa_name(HandIsa isa) {
 }
 
 void hand_fused_ntk(const HandNetwork& net, const runtime::RowMatrix& x, runtime::MatrixView out, HandIsa isa) {
-  if (!hand_isa_supported(isa)) throw std::invalid_argument("hand_fused_ntk: this CPU cannot run " + hand_isa_name(isa));
+  if (!hand_isa_supported(isa))
+    throw std::invalid_argument("hand_fused_ntk: this CPU cannot run " + hand_isa_name(isa));
   const std::size_t n = static_cast<std::size_t>(x.rows()), d = static_cast<std::size_t>(x.cols());
   const std::size_t np = (n + tile - 1) / tile * tile, layers = static_cast<std::size_t>(net.hidden_layers);
   std::vector<double> xt(d * np, 0.0), diag(layers * np, 1.0), theta_diag(n);

@@ -53,7 +53,8 @@ const std::vector<Case> cases = {
 
 std::string network_spec(const std::string& act, int layers, int input) {
   std::string s = fmt::format("network bench(input = {}) {{\n", input);
-  for (int l = 0; l < layers; ++l) s += fmt::format("  dense(width = 512, sigma_w = 1, sigma_b = 0.1, act = {})\n", act);
+  for (int l = 0; l < layers; ++l)
+    s += fmt::format("  dense(width = 512, sigma_w = 1, sigma_b = 0.1, act = {})\n", act);
   return s + "  readout(outputs = 1, sigma_w = 1, sigma_b = 0.1)\n}\n";
 }
 
@@ -94,7 +95,8 @@ runtime::MatrixView view_of(runtime::RowMatrix& m) {
 // a streamed file) in one place.
 void write_output(const std::string& path, runtime::MatrixView m) {
   using Strided = Eigen::Map<const runtime::RowMatrix, 0, Eigen::OuterStride<>>;
-  runtime::write_matrix(path, Strided(m.data, Eigen::Index(m.rows), Eigen::Index(m.cols), Eigen::OuterStride<>(Eigen::Index(m.stride))));
+  const Strided matrix(m.data, Eigen::Index(m.rows), Eigen::Index(m.cols), Eigen::OuterStride<>(Eigen::Index(m.stride)));
+  runtime::write_matrix(path, matrix);
 }
 
 template <class F>
@@ -176,8 +178,8 @@ void run_case(const Case& c, int n, int reps, int cores, double write_bandwidth,
   std::filesystem::remove(path);
   const double entry_layers = double(n) * (n + 1) / 2 * hidden_layers, bytes = double(n) * n * 8;
   const auto line = [&](const std::string& who, const Timing& t) {
-    fmt::print("  {:<15} {:.3f} s end to end = compute {:.3f} s + .npy write {:.3f} s; {:.3g} entries x layers / s / core; "
-               "write {:.0f} MB/s ({:.2f} of the disk)\n",
+    fmt::print("  {:<15} {:.3f} s end to end = compute {:.3f} s + .npy write {:.3f} s; "
+               "{:.3g} entries x layers / s / core; write {:.0f} MB/s ({:.2f} of the disk)\n",
                who, median(t.total), median(t.compute), median(t.write), entry_layers / median(t.compute) / cores,
                bytes / median(t.write) / 1e6, bytes / median(t.write) / write_bandwidth);
   };

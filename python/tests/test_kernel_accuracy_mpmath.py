@@ -4,10 +4,11 @@ Cases: erf(2x) NNGP and NTK, relu NNGP and NTK, the SG-NTK of erf(2x) with the s
 of sign with the surrogate erf' (the paper's sign' = 2 delta, with its jump-consistent surrogate)
 and of heaviside with the area-1 Gaussian surrogate exp(-x^2)/sqrt(pi). Pairs of points: of
 different norms, on the diagonal (x = x'), near it (x' = x + 1e-8 u, |u| = 1), and near zero
-(erf with sigma_b = 0 on nearly orthogonal points; relu with sigma_b = 0 on nearly opposite
+(sigma_b = 0: erf and sign on nearly orthogonal points, relu and heaviside on nearly opposite
 ones). Every entry must be within 1e-14 relative of the reference (issue 10). An entry that is
-exactly 0 mathematically (relu at x' = -2x) has no relative error: it must be within 1e-14 of
-its Cauchy-Schwarz scale sqrt(K(x, x) K(x', x')), the size of the rounding any route leaves there.
+exactly 0 mathematically (relu and heaviside at x' = -2x) has no relative error: it must be
+within 1e-14 of its Cauchy-Schwarz scale sqrt(K(x, x) K(x', x')), the size of the rounding any
+route leaves there.
 
 The reference evaluates the 2-D Gaussian expectations in closed form at 50 digits, from the
 exact float64 inputs; test_reference_closed_forms_match_quadrature checks every closed form
@@ -141,7 +142,7 @@ def pairs(category, rng):
         return x, (y + 1e-6 * xhat) * rng.uniform(0.3, 2.5, size=(n, 1)), False
     if category == "near zero, opposite":  # x' = -s x + 1e-3 |x| u
         return x, -rng.uniform(0.5, 2.0, size=(n, 1)) * x + 1e-3 * scales * unit_rows(rng, n), False
-    if category == "zero, opposite":  # x' = -2x: the relu kernels are exactly 0
+    if category == "zero, opposite":  # x' = -2x: the relu and heaviside kernels are exactly 0
         return x, -2.0 * x, False
     raise ValueError(category)
 
@@ -179,11 +180,14 @@ CASES = {  # name: (activation, kind, hidden layers, sigma_b)
     "erf(2x) SG-NTK, erf'": (Erf(2, surrogate=True), "sgntk", 2, 0.1),
     "sign SG-NTK, erf'": (Sign(), "sgntk", 2, 0.1),
     "heaviside SG-NTK, Gaussian": (Heaviside(), "sgntk", 2, 0.1),
-    # sigma_b = 0: the kernels are odd in c (erf) or vanish at rho = -1 (relu, one layer)
+    # sigma_b = 0: the kernels are odd in c (erf, sign) or vanish at rho = -1 (relu, heaviside;
+    # one layer)
     "erf(2x) NTK, no bias": (Erf(2), "ntk", 2, 0.0),
     "erf(2x) NNGP, no bias": (Erf(2), "nngp", 2, 0.0),
     "relu NTK, no bias, 1 layer": (Relu(), "ntk", 1, 0.0),
     "relu NNGP, no bias, 1 layer": (Relu(), "nngp", 1, 0.0),
+    "sign SG-NTK, erf', no bias": (Sign(), "sgntk", 2, 0.0),
+    "heaviside NNGP, no bias, 1 layer": (Heaviside(), "nngp", 1, 0.0),
 }
 
 ENTRIES = [
@@ -194,6 +198,9 @@ ENTRIES = [
     ("relu NNGP, no bias, 1 layer", "near zero, opposite"),
     ("relu NTK, no bias, 1 layer", "zero, opposite"),
     ("relu NNGP, no bias, 1 layer", "zero, opposite"),
+    ("sign SG-NTK, erf', no bias", "near zero, orthogonal"),
+    ("heaviside NNGP, no bias, 1 layer", "near zero, opposite"),
+    ("heaviside NNGP, no bias, 1 layer", "zero, opposite"),
 ]
 # What today's engine misses (issue 10), with its worst relative error when these marks were set:
 # rho rounding near 1 (or -1), amplified to sqrt(eps) by arcsin/arccos and compounded by the
@@ -211,6 +218,9 @@ CARRIED_GAP = {
     ("relu NTK, no bias, 1 layer", "near zero, opposite"),  # 7.9e-10
     ("relu NNGP, no bias, 1 layer", "near zero, opposite"),  # 6.8e-10
     ("relu NTK, no bias, 1 layer", "zero, opposite"),  # 2.9e-9 of the scale
+    ("sign SG-NTK, erf', no bias", "near zero, orthogonal"),  # 3.8e-11
+    ("heaviside NNGP, no bias, 1 layer", "near zero, opposite"),  # 2.9e-10
+    ("heaviside NNGP, no bias, 1 layer", "zero, opposite"),  # 6.4e-9 of the scale
 }
 
 

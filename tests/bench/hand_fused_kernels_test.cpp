@@ -15,7 +15,8 @@ using namespace sgntk;
 namespace {
 
 std::string spec_of(const bench::HandNetwork& net, int input) {
-  const std::string act = net.activation == bench::HandActivation::relu ? "relu" : "erf(" + std::to_string(net.m) + "*x)";
+  const bool relu = net.activation == bench::HandActivation::relu;
+  const std::string act = relu ? "relu" : "erf(" + std::to_string(net.m) + "*x)";
   std::string text = "network net(input = " + std::to_string(input) + ") {\n";
   const std::string scales = "sigma_w = " + std::to_string(net.sigma_w) + ", sigma_b = " + std::to_string(net.sigma_b);
   for (int l = 0; l < net.hidden_layers; ++l) text += "  dense(width = 512, " + scales + ", act = " + act + ")\n";
@@ -76,7 +77,8 @@ void check_against_engine(const bench::HandNetwork& net) {
         symmetric = symmetric && hand(i, j) == hand(j, i);
         if (i != j) worst_off = std::max(worst_off, off_diagonal_error(hand, engine, i, j));
       }
-    for (int i = 0; i < n; ++i) worst_diag = std::max(worst_diag, test::relative_error(hand(i, i), diagonal_ntk(net, x, i)));
+    for (int i = 0; i < n; ++i)
+      worst_diag = std::max(worst_diag, test::relative_error(hand(i, i), diagonal_ntk(net, x, i)));
     CHECK(symmetric);
     CHECK(worst_off <= 1e-12);
     CHECK(worst_diag <= 1e-14);
@@ -97,6 +99,6 @@ TEST_CASE("hand-fused relu NTK (3 hidden layers) matches the engine off the diag
   check_against_engine({bench::HandActivation::relu, 1.0, 1.0, 0.1, 3});
 }
 
-TEST_CASE("hand-fused relu NTK without bias (2 hidden layers, sigma_w 1.4) matches the engine and the closed diagonal") {
+TEST_CASE("hand-fused relu NTK without bias (2 hidden layers, sigma_w 1.4) matches the engine and the diagonal") {
   check_against_engine({bench::HandActivation::relu, 1.0, 1.4, 0.0, 2});
 }
