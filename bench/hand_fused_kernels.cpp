@@ -10,30 +10,7 @@
 #include <tbb/parallel_for.h>
 #include <vector>
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-// sleef.h declares its AVX2 and AVX-512 entry points only to code compiled for those instruction
-// sets. This file is compiled for the generic target and calls them only from functions compiled
-// for them (the #pragma GCC target blocks below), after a run-time check: it asks for the
-// declarations by the header's own switches, for the include alone.
-#if !defined(__AVX__)
-#define __AVX__ 1
-#define SGNTK_UNDEF_AVX
-#endif
-#if !defined(__AVX512F__)
-#define __AVX512F__ 1
-#define SGNTK_UNDEF_AVX512F
-#endif
-#include <sleef.h>
-#if defined(SGNTK_UNDEF_AVX)
-#undef __AVX__
-#undef SGNTK_UNDEF_AVX
-#endif
-#if defined(SGNTK_UNDEF_AVX512F)
-#undef __AVX512F__
-#undef SGNTK_UNDEF_AVX512F
-#endif
-#endif
+#include "bench/simd_vectors.h"
 
 namespace sgntk::bench {
 namespace {
@@ -53,83 +30,10 @@ struct Plan {
 
 using TileFn = void (*)(const Plan&, std::size_t, std::size_t, Tile&);
 
-namespace scalar {
-struct V {
-  using T = double;
-  static constexpr std::size_t width = 1;
-  static T set1(double v) { return v; }
-  static T load(const double* p) { return *p; }
-  static void store(double* p, T v) { *p = v; }
-  static T add(T a, T b) { return a + b; }
-  static T mul(T a, T b) { return a * b; }
-  static T div(T a, T b) { return a / b; }
-  static T fmadd(T a, T b, T c) { return a * b + c; }
-  static T fnmadd(T a, T b, T c) { return c - a * b; }
-  static T max(T a, T b) { return std::max(a, b); }
-  static T neg(T a) { return -a; }
-  static T sqrt(T a) { return std::sqrt(a); }
-  static T atan(T a) { return std::atan(a); }
-  static T atan2(T y, T x) { return std::atan2(y, x); }
-};
-#include "bench/hand_fused_tile.inc"
-}  // namespace scalar
-
-#if defined(__x86_64__)
-#pragma GCC push_options
-#pragma GCC target("avx512f")
-// GCC 12's own _mm512_undefined_pd (inside sqrt and max) trips its uninitialized-use warning.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wuninitialized"
-namespace avx512 {
-struct V {
-  using T = __m512d;
-  static constexpr std::size_t width = 8;
-  static T set1(double v) { return _mm512_set1_pd(v); }
-  static T load(const double* p) { return _mm512_loadu_pd(p); }
-  static void store(double* p, T v) { _mm512_storeu_pd(p, v); }
-  static T add(T a, T b) { return _mm512_add_pd(a, b); }
-  static T mul(T a, T b) { return _mm512_mul_pd(a, b); }
-  static T div(T a, T b) { return _mm512_div_pd(a, b); }
-  static T fmadd(T a, T b, T c) { return _mm512_fmadd_pd(a, b, c); }
-  static T fnmadd(T a, T b, T c) { return _mm512_fnmadd_pd(a, b, c); }
-  static T max(T a, T b) { return _mm512_max_pd(a, b); }
-  static T neg(T a) {
-    return _mm512_castsi512_pd(_mm512_xor_si512(_mm512_castpd_si512(a), _mm512_castpd_si512(_mm512_set1_pd(-0.0))));
-  }
-  static T sqrt(T a) { return _mm512_sqrt_pd(a); }
-  static T atan(T a) { return Sleef_atand8_u10avx512f(a); }
-  static T atan2(T y, T x) { return Sleef_atan2d8_u10avx512f(y, x); }
-};
-#include "bench/hand_fused_tile.inc"
-}  // namespace avx512
-#pragma GCC diagnostic pop
-#pragma GCC pop_options
-
-#pragma GCC push_options
-#pragma GCC target("avx2,fma")
-namespace avx2 {
-struct V {
-  using T = __m256d;
-  static constexpr std::size_t width = 4;
-  static T set1(double v) { return _mm256_set1_pd(v); }
-  static T load(const double* p) { return _mm256_loadu_pd(p); }
-  static void store(double* p, T v) { _mm256_storeu_pd(p, v); }
-  static T add(T a, T b) { return _mm256_add_pd(a, b); }
-  static T mul(T a, T b) { return _mm256_mul_pd(a, b); }
-  static T div(T a, T b) { return _mm256_div_pd(a, b); }
-  static T fmadd(T a, T b, T c) { return _mm256_fmadd_pd(a, b, c); }
-  static T fnmadd(T a, T b, T c) { return _mm256_fnmadd_pd(a, b, c); }
-  static T max(T a, T b) { return _mm256_max_pd(a, b); }
-  static T neg(T a) { return _mm256_xor_pd(a, _mm256_set1_pd(-0.0)); }
-  static T sqrt(T a) { return _mm256_sqrt_pd(a); }
-  static T atan(T a) { return Sleef_atand4_u10avx2(a); }
-  static T atan2(T y, T x) { return Sleef_atan2d4_u10avx2(y, x); }
-};
-#include "bench/hand_fused_tile.inc"
-}  // namespace avx2
-#pragma GCC pop_options
-#endif
+// The tile code once per instruction set.
+#define SGNTK_PER_ISA "bench/hand_fused_tile.inc"
+#include "bench/for_each_isa.inc"
+#undef SGNTK_PER_ISA
 
 HandIsa resolve(HandIsa isa) {
   if (isa != HandIsa::best) return isa;

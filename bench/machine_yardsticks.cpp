@@ -9,9 +9,7 @@
 #include <stdexcept>
 #include <vector>
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
+#include "bench/simd_vectors.h"
 
 namespace sgntk::bench {
 namespace {
@@ -22,60 +20,10 @@ constexpr long rounds = 20'000'000;
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-// Each returns lane-FMAs per second. acc = acc * 1 + tiny stays finite for any number of rounds.
-double fma_scalar() {
-  double acc[chains];
-  for (int k = 0; k < chains; ++k) acc[k] = k;
-  volatile double mul_in = 1.0, add_in = 1e-300;
-  const double mul = mul_in, add = add_in;
-  const auto t0 = Clock::now();
-  for (long r = 0; r < rounds / 8; ++r)
-    for (int k = 0; k < chains; ++k) acc[k] = acc[k] * mul + add;
-  const double t = seconds_since(t0);
-  volatile double sink = 0;
-  for (double v : acc) sink = sink + v;
-  return double(rounds / 8) * chains / t;
-}
-
-#if defined(__x86_64__)
-__attribute__((target("avx512f"))) double fma_avx512() {
-  __m512d acc[chains];
-  for (int k = 0; k < chains; ++k) acc[k] = _mm512_set1_pd(k);
-  volatile double mul_in = 1.0, add_in = 1e-300;
-  const __m512d mul = _mm512_set1_pd(mul_in), add = _mm512_set1_pd(add_in);
-  const auto t0 = Clock::now();
-  for (long r = 0; r < rounds; ++r)
-#pragma GCC unroll 16
-    for (int k = 0; k < chains; ++k) acc[k] = _mm512_fmadd_pd(acc[k], mul, add);
-  const double t = seconds_since(t0);
-  alignas(64) double lanes[8];
-  volatile double sink = 0;
-  for (const auto& v : acc) {
-    _mm512_store_pd(lanes, v);
-    sink = sink + lanes[0] + lanes[7];
-  }
-  return double(rounds) * chains * 8 / t;
-}
-
-__attribute__((target("avx2,fma"))) double fma_avx2() {
-  __m256d acc[chains];
-  for (int k = 0; k < chains; ++k) acc[k] = _mm256_set1_pd(k);
-  volatile double mul_in = 1.0, add_in = 1e-300;
-  const __m256d mul = _mm256_set1_pd(mul_in), add = _mm256_set1_pd(add_in);
-  const auto t0 = Clock::now();
-  for (long r = 0; r < rounds; ++r)
-#pragma GCC unroll 16
-    for (int k = 0; k < chains; ++k) acc[k] = _mm256_fmadd_pd(acc[k], mul, add);
-  const double t = seconds_since(t0);
-  alignas(32) double lanes[4];
-  volatile double sink = 0;
-  for (const auto& v : acc) {
-    _mm256_store_pd(lanes, v);
-    sink = sink + lanes[0] + lanes[3];
-  }
-  return double(rounds) * chains * 4 / t;
-}
-#endif
+// The chains once per instruction set.
+#define SGNTK_PER_ISA "bench/fma_chains.inc"
+#include "bench/for_each_isa.inc"
+#undef SGNTK_PER_ISA
 
 }  // namespace
 
@@ -84,11 +32,12 @@ double measured_fma_per_second_per_core() {
   double best = 0;
   for (int run = 0; run < 3; ++run) {
 #if defined(__x86_64__)
-    if (__builtin_cpu_supports("avx512f")) best = std::max(best, fma_avx512());
-    else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) best = std::max(best, fma_avx2());
-    else best = std::max(best, fma_scalar());
+    if (__builtin_cpu_supports("avx512f")) best = std::max(best, avx512::fma_chains_per_second(rounds));
+    else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+      best = std::max(best, avx2::fma_chains_per_second(rounds));
+    else best = std::max(best, scalar::fma_chains_per_second(rounds / 8));
 #else
-    best = std::max(best, fma_scalar());
+    best = std::max(best, scalar::fma_chains_per_second(rounds / 8));
 #endif
   }
   return best;
