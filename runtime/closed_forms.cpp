@@ -220,6 +220,13 @@ SGNTK_VECTOR_CLONES void relu_distance(const double* a, const double* b, const d
   }
 }
 
+// 1 + E[sign u sign v] = 2 (pi - theta) / pi, times k: E[H(u) H(v)] (k = 1/4) without the
+// cancellation of adding 1 and -1 + 2 theta / pi near theta = pi.
+SGNTK_VECTOR_CLONES void one_plus_sign_sign(const double* c, const double* alpha, double k, double* out,
+                                            std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) out[i] = (2.0 * k / pi) * (c[i] >= 0 ? pi - alpha[i] : alpha[i]);
+}
+
 SGNTK_VECTOR_CLONES void sign_distance(const double* c, const double* alpha, double* out, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) out[i] = (4.0 / pi) * (c[i] >= 0 ? alpha[i] : pi - alpha[i]);
 }
@@ -239,15 +246,15 @@ void over_arrays_gap(const double* a, const double* b, const double* c, const do
   for (std::size_t i = 0; i < n; ++i) out[i] = kernel(a[i], b[i], c[i], gap[i]);
 }
 
-// For c < 0 and t = y/|c| < 1/4, y - |c| atan(t) cancels: |c| (t - atan t) summed as its series
-// t^3/3 - t^5/5 + ... (17 terms: the next one is below 1e-16 of the first). Rare entries
+// For c < 0 and t = y/|c| < 1/2, y - |c| atan(t) cancels: |c| (t - atan t) summed as its series
+// t^3/3 - t^5/5 + ... (25 terms: the next one is below 1e-17 of the first). Rare entries
 // (antiparallel inputs), fixed up after the vectorised pass.
 void relu_relu_antiparallel(const double* c, const double* y, double* out, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
-    if (!(c[i] < 0 && y[i] < 0.25 * -c[i])) continue;
+    if (!(c[i] < 0 && y[i] < 0.5 * -c[i])) continue;
     const double ac = -c[i], t = y[i] / ac, t2 = t * t;
     double sum = 0.0, power = t * t2;
-    for (int k = 1; k <= 17; ++k, power *= t2) sum += (k % 2 ? 1.0 : -1.0) * power / (2 * k + 1);
+    for (int k = 1; k <= 25; ++k, power *= t2) sum += (k % 2 ? 1.0 : -1.0) * power / (2 * k + 1);
     out[i] = ac * sum * inv_2pi;
   }
 }
@@ -372,6 +379,16 @@ void evaluate_closed_form(const ClosedFormTerm& t, TileQuantities& q, double* ou
     }
   }
   throw std::invalid_argument("evaluate_closed_form: unknown closed form id");
+}
+
+bool is_one_plus_sign_sign(const ClosedFormTerm& constant, double constant_coef, const ClosedFormTerm& sign,
+                           double sign_coef) {
+  return constant.id == ClosedFormId::moment && constant.p[0] == 0 && constant.p[1] == 0 &&
+         sign.id == ClosedFormId::erf_erf && sign.p[0] == 0 && sign.p[1] == 0 && constant_coef == sign_coef;
+}
+
+void evaluate_one_plus_sign_sign(double k, TileQuantities& q, double* out) {
+  detail::one_plus_sign_sign(q.tile().c, q.alpha(), k, out, q.tile().n);
 }
 
 bool has_distance(const ClosedFormTerm& t) {

@@ -53,6 +53,13 @@ class TileQuantities {
 // term).
 void evaluate_closed_form(const ClosedFormTerm& t, TileQuantities& q, double* out);
 
+// k * moment(0, 0) + k * erf_erf(0, 0) = k (1 + E[sign u sign v]): heaviside and the relu
+// derivative. Summed term by term it cancels where c ~ -sqrt(ab); evaluated as one form it
+// keeps full precision there.
+bool is_one_plus_sign_sign(const ClosedFormTerm& constant, double constant_coef, const ClosedFormTerm& sign,
+                           double sign_coef);
+void evaluate_one_plus_sign_sign(double k, TileQuantities& q, double* out);
+
 // Whether closed_form_distance() knows D = E[f(u)^2] + E[f(v)^2] - 2 E[f(u) f(v)] of `t` in a
 // cancellation-free form (the layer's next gap and distance then keep full precision).
 bool has_distance(const ClosedFormTerm& t);

@@ -35,13 +35,37 @@ const double* clamped_c(TileQuantities& q, double* scratch) {
   return scratch;
 }
 
+// E[delta delta]-type expectations are +inf where the law is degenerate (gap 0).
+void finish_diagonal(const Expectation& e, const CovarianceTile& k, double* out) {
+  if (e.infinite_on_diagonal)
+    for (std::size_t i = 0; i < k.n; ++i)
+      if (k.gap[i] == 0.0) out[i] = HUGE_VAL;
+}
+
 void evaluate_one(const Expectation& e, TileQuantities& q, double* out) {
   if (e.unavailable)  // the kernels refuse these before they start; this guards other callers
     throw EvalError(fmt::format("cannot compute E[{} * {}]: {}", e.f_text, e.g_text, *e.unavailable));
   const CovarianceTile& k = q.tile();
+  if (e.terms.size() == 2) {  // the heaviside form, in either order
+    const auto* t0 = std::get_if<ClosedFormTerm>(&e.terms[0].what);
+    const auto* t1 = std::get_if<ClosedFormTerm>(&e.terms[1].what);
+    if (t0 && t1 && (is_one_plus_sign_sign(*t0, e.terms[0].coef, *t1, e.terms[1].coef) ||
+                     is_one_plus_sign_sign(*t1, e.terms[1].coef, *t0, e.terms[0].coef))) {
+      evaluate_one_plus_sign_sign(e.terms[0].coef, q, out);
+      return finish_diagonal(e, k, out);
+    }
+  }
   double* term = q.scratch(0);
   const double* c_numeric = nullptr;
   std::fill_n(out, k.n, 0.0);
+  if (e.terms.size() == 1)  // one term: straight into out
+    if (const auto* closed = std::get_if<ClosedFormTerm>(&e.terms[0].what)) {
+      evaluate_closed_form(*closed, q, out);
+      const double coef = e.terms[0].coef;
+      if (coef != 1.0)
+        for (std::size_t i = 0; i < k.n; ++i) out[i] *= coef;
+      return finish_diagonal(e, k, out);
+    }
   for (const Term& t : e.terms) {
     std::visit(Overloaded{
                    [&](const ClosedFormTerm& x) { evaluate_closed_form(x, q, term); },
@@ -58,9 +82,7 @@ void evaluate_one(const Expectation& e, TileQuantities& q, double* out) {
     const double coef = t.coef;
     for (std::size_t i = 0; i < k.n; ++i) out[i] += coef * term[i];
   }
-  if (e.infinite_on_diagonal)
-    for (std::size_t i = 0; i < k.n; ++i)
-      if (k.gap[i] == 0.0) out[i] = HUGE_VAL;
+  finish_diagonal(e, k, out);
 }
 
 }  // namespace

@@ -42,35 +42,38 @@ struct Workspace {
 // The exact gap and distance of the input covariance of x and x' (scales w2 / dim and b2):
 // with a = alpha |x|^2 + beta, b = alpha |x'|^2 + beta, c = alpha x.x' + beta,
 //   ab - c^2 = alpha^2 |x|^2 |r|^2 + alpha beta |x - x'|^2,   a + b - 2c = alpha |x - x'|^2,
-// r the part of x' orthogonal to x, formed from x' -+ x (whichever is shorter), so nothing cancels.
+// r = x' - t x the part of x' orthogonal to x. Formed with one rounding per component (fma) and
+// projected twice, so that r keeps its relative precision also when x' is nearly parallel (or
+// antiparallel) to x, whatever the norms; |x - x'| comes from differences, exact for close points.
 struct InputGeometry {
   double gap, dist;
 };
 // The formula projects onto one of the two points; it takes the smaller one in a fixed order
 // (norm, then lexicographic) so that the result is symmetric in (x, x') bit for bit.
 InputGeometry input_geometry(const double* x, const double* y, std::size_t dim, double sq_norm_x, double sq_norm_y,
-                             double alpha, double beta, bool antiparallel) {
+                             double alpha, double beta) {
   const bool keep = sq_norm_x < sq_norm_y ||
                     (sq_norm_x == sq_norm_y && !std::lexicographical_compare(y, y + dim, x, x + dim));
   if (!keep) {
     std::swap(x, y);
     std::swap(sq_norm_x, sq_norm_y);
   }
-  double x_delta = 0, delta2 = 0, diff2 = 0;
-  const double sign = antiparallel ? 1.0 : -1.0;
+  double diff2 = 0, x_y = 0;
   for (std::size_t k = 0; k < dim; ++k) {
-    const double delta = y[k] + sign * x[k];
-    x_delta += x[k] * delta;
-    delta2 += delta * delta;
     const double diff = x[k] - y[k];
     diff2 += diff * diff;
+    x_y += x[k] * y[k];
   }
-  double r2 = delta2;
+  double r2 = sq_norm_y;
   if (sq_norm_x > 0) {
-    const double t = x_delta / sq_norm_x;
+    // r = y - t x, then the rounding of t (a multiple of x) projected out once more
+    const double t = x_y / sq_norm_x;
+    double x_r = 0;
+    for (std::size_t k = 0; k < dim; ++k) x_r += x[k] * std::fma(-t, x[k], y[k]);
+    const double t2 = x_r / sq_norm_x;
     r2 = 0;
     for (std::size_t k = 0; k < dim; ++k) {
-      const double r = (y[k] + sign * x[k]) - t * x[k];
+      const double r = std::fma(-t2, x[k], std::fma(-t, x[k], y[k]));
       r2 += r * r;
     }
   }
@@ -192,8 +195,9 @@ namespace detail {
 SGNTK_VECTOR_CLONES void gap_and_distance(const double* a, const double* b, const double* c, double* gap, double* dist,
                                           std::size_t n) {
   for (std::size_t k = 0; k < n; ++k) {
-    const double s = std::sqrt(a[k] * b[k]), ac = std::fabs(c[k]);
-    const double g = (s - ac) * (s + ac), d = a[k] + b[k] - 2 * c[k];
+    // ab - c^2 formed directly is as accurate as (sqrt(ab) - |c|)(sqrt(ab) + |c|) (about
+    // 2 eps ab either way) and exactly 0 for a = b = c; the exact gaps come from elsewhere.
+    const double g = a[k] * b[k] - c[k] * c[k], d = a[k] + b[k] - 2 * c[k];
     gap[k] = g > 0 ? g : 0.0;
     dist[k] = d > 0 ? d : 0.0;
   }
@@ -275,8 +279,7 @@ const double* FusedTile::run(std::size_t i0, std::size_t j0, std::size_t ni, std
       const double* x = x1_.data() + (i0 + i) * dim;
       const double* y = x2_.data() + (j0 + j) * dim;
       if (w.gap[k] < rho_fixup * w.a[k] * w.b[k]) {
-        const InputGeometry g = input_geometry(x, y, dim, d1_.sq_norm[i0 + i], d2_.sq_norm[j0 + j], alpha, beta,
-                                               w.c[k] < beta);
+        const InputGeometry g = input_geometry(x, y, dim, d1_.sq_norm[i0 + i], d2_.sq_norm[j0 + j], alpha, beta);
         w.gap[k] = g.gap;
         w.dist[k] = g.dist;
       }

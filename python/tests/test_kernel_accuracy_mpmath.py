@@ -23,7 +23,6 @@ import sgntk
 
 TOL = 1e-14
 DIM = 16  # as the benchmarks: the engine sums |x|^2 and x.x' in different orders there
-GAP = "issue 10: carried gap"
 
 
 # ---- the reference: closed forms of E[phi(u) phi(v)] and of the derivative term, in mpmath ----
@@ -168,10 +167,6 @@ def worst_error(act, kind, layers, sigma_b, category, seed):
     return worst
 
 
-def gap_xfail(*values):
-    return pytest.param(*values, marks=pytest.mark.xfail(strict=True, reason=GAP))
-
-
 CASES = {  # name: (activation, kind, hidden layers, sigma_b)
     "erf(2x) NTK": (Erf(2), "ntk", 2, 0.1),
     "erf(2x) NNGP": (Erf(2), "nngp", 2, 0.1),
@@ -202,30 +197,7 @@ ENTRIES = [
     ("heaviside NNGP, no bias, 1 layer", "near zero, opposite"),
     ("heaviside NNGP, no bias, 1 layer", "zero, opposite"),
 ]
-# What today's engine misses (issue 10), with its worst relative error when these marks were set:
-# rho rounding near 1 (or -1), amplified to sqrt(eps) by arcsin/arccos and compounded by the
-# next layer (sign, heaviside: 4e-5 on the diagonal), and the cancellation in the inner product
-# of nearly orthogonal points (erf: 7e-11). Strict: an entry that starts to pass must lose its mark.
-CARRIED_GAP = {
-    ("relu NTK", "diagonal"),  # 6.3e-9
-    ("relu NTK", "near diagonal"),  # 4.2e-9
-    ("sign SG-NTK, erf'", "diagonal"),  # 4.3e-5
-    ("sign SG-NTK, erf'", "near diagonal"),  # 3.5e-5
-    ("heaviside SG-NTK, Gaussian", "diagonal"),  # 2.3e-5
-    ("heaviside SG-NTK, Gaussian", "near diagonal"),  # 2.3e-5
-    ("erf(2x) NTK, no bias", "near zero, orthogonal"),  # 3.5e-11
-    ("erf(2x) NNGP, no bias", "near zero, orthogonal"),  # 6.7e-11
-    ("relu NTK, no bias, 1 layer", "near zero, opposite"),  # 7.9e-10
-    ("relu NNGP, no bias, 1 layer", "near zero, opposite"),  # 6.8e-10
-    ("relu NTK, no bias, 1 layer", "zero, opposite"),  # 2.9e-9 of the scale
-    ("sign SG-NTK, erf', no bias", "near zero, orthogonal"),  # 3.8e-11
-    ("heaviside NNGP, no bias, 1 layer", "near zero, opposite"),  # 2.9e-10
-    ("heaviside NNGP, no bias, 1 layer", "zero, opposite"),  # 6.4e-9 of the scale
-}
-
-
-@pytest.mark.parametrize("case,category", [gap_xfail(*e) if e in CARRIED_GAP else e for e in ENTRIES],
-                         ids=[f"{c}: {cat}" for c, cat in ENTRIES])
+@pytest.mark.parametrize("case,category", ENTRIES, ids=[f"{c}: {cat}" for c, cat in ENTRIES])
 def test_entry_matches_mpmath_reference(case, category):
     act, kind, layers, sigma_b = CASES[case]
     err = worst_error(act, kind, layers, sigma_b, category, seed=len(case) * 31 + len(category))
