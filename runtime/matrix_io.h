@@ -1,8 +1,9 @@
 // Reading and writing 2-D float64 matrices as .csv (one row per line, comma separated, no
 // header, '#' comment lines allowed) or .npy, chosen by the file extension. An npy read may hold
 // any little-endian float, integer or bool type, in C or Fortran order, 2-D or 1-D (one point);
-// npy is written as float64, C order, version 1.0. Every write of sgntk goes through write_files_atomically(), so a
-// failed run leaves no partial output.
+// npy is written as float64, C order, version 1.0. Every write of sgntk goes through write_files_atomically()
+// (or, for a kernel computed in place, mapped_npy_output.h, which shares its pieces), so a failed
+// run leaves no partial output.
 #pragma once
 #include <Eigen/Core>
 #include <string>
