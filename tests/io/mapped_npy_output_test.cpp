@@ -16,23 +16,14 @@
 #include "runtime/errors.h"
 #include "runtime/mapped_npy_output.h"
 #include "runtime/matrix_io.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/read_file.h"
 
 namespace {
 
 using namespace sgntk::runtime;
 namespace fs = std::filesystem;
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "sgntk_mapped_XXXXXX").string();
-    path = ::mkdtemp(t.data());
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-  long entries() const { return std::distance(fs::directory_iterator(path), fs::directory_iterator()); }
-};
+using sgntk::test::TempDir;
 
 std::string content(const std::string& path) { return sgntk::test::read_file(path); }
 
@@ -53,7 +44,7 @@ void fill(const MatrixView& view, const RowMatrix& m) {
 }  // namespace
 
 TEST_CASE("a matrix written in place is byte for byte the file write_matrix writes") {
-  TempDir dir;
+  TempDir dir("sgntk_mapped");
   for (const auto& [rows, cols] : std::vector<std::pair<long, long>>{{1, 1}, {3, 4}, {1, 1000}, {257, 31}}) {
     CAPTURE(rows);
     CAPTURE(cols);
@@ -75,7 +66,7 @@ TEST_CASE("a matrix written in place is byte for byte the file write_matrix writ
 }
 
 TEST_CASE("the file in place replaces an older one only at commit, with the umask's permissions") {
-  TempDir dir;
+  TempDir dir("sgntk_mapped");
   const std::string path = dir.file("k.npy");
   write_matrix(path, filled(2, 2));
   const std::string older = content(path);
@@ -95,7 +86,7 @@ TEST_CASE("the file in place replaces an older one only at commit, with the umas
 }
 
 TEST_CASE("destroyed without commit (an error, a NaN, an exception), the older file survives and no temporary is left") {
-  TempDir dir;
+  TempDir dir("sgntk_mapped");
   const std::string path = dir.file("k.npy");
   write_matrix(path, filled(2, 2));
   const std::string older = content(path);
@@ -115,7 +106,7 @@ TEST_CASE("destroyed without commit (an error, a NaN, an exception), the older f
 }
 
 TEST_CASE("a folder target, a missing folder and a full disk are data errors naming the path, before any entry is written") {
-  TempDir dir;
+  TempDir dir("sgntk_mapped");
   fs::create_directory(dir.file("k.npy"));
   // The same words as the atomic writer's.
   CHECK_THROWS_WITH_AS(MappedNpyOutput(dir.file("k.npy"), 2, 2), (dir.file("k.npy") + ": cannot write: Is a directory").c_str(),

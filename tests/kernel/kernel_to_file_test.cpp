@@ -12,25 +12,16 @@
 
 #include "cli/jobs/jobs.h"
 #include "runtime/matrix_io.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/read_file.h"
 #include "tests/kernel/kernel_fixture.h"
 
 using namespace sgntk;
 using namespace sgntk::test;
 namespace fs = std::filesystem;
+using sgntk::test::TempDir;
 
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "sgntk_kernel_file_XXXXXX").string();
-    path = ::mkdtemp(t.data());
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-  long entries() const { return std::distance(fs::directory_iterator(path), fs::directory_iterator()); }
-};
 
 std::string content(const std::string& path) { return sgntk::test::read_file(path); }
 
@@ -53,7 +44,7 @@ network net(input = 2) {
 }  // namespace
 
 TEST_CASE("a kernel computed into its .npy file has the bytes of the in-memory kernel written by write_matrix") {
-  TempDir dir;
+  TempDir dir("sgntk_kernel_file");
   const Compiled c = compile(paper_network("erf(m*x)", "", 3, 3));
   const runtime::RowMatrix x1 = random_points(130, 3, 1), x2 = random_points(70, 3, 2);
   for (const runtime::RowMatrix* other : {static_cast<const runtime::RowMatrix*>(nullptr), &x2}) {
@@ -72,7 +63,7 @@ TEST_CASE("a kernel computed into its .npy file has the bytes of the in-memory k
 }
 
 TEST_CASE("a NaN kernel leaves the older output byte for byte and no temporary") {
-  TempDir dir;
+  TempDir dir("sgntk_kernel_file");
   const Compiled c = compile(nan_network);
   runtime::RowMatrix x(2, 2);
   x << -1, 0, 0, 1;
@@ -88,7 +79,7 @@ TEST_CASE("a NaN kernel leaves the older output byte for byte and no temporary")
 }
 
 TEST_CASE("a folder as the output is refused before the kernel is computed, leaving no temporary") {
-  TempDir dir;
+  TempDir dir("sgntk_kernel_file");
   const Compiled c = compile(paper_network("erf(m*x)"));
   const runtime::RowMatrix x = random_points(20, 2, 3);
   std::atomic<int> polls{0};
@@ -105,7 +96,7 @@ TEST_CASE("a folder as the output is refused before the kernel is computed, leav
 }
 
 TEST_CASE("a kernel cancelled or failing mid-computation leaves the older output and no temporary") {
-  TempDir dir;
+  TempDir dir("sgntk_kernel_file");
   const Compiled c = compile(paper_network("erf(m*x)"));
   const runtime::RowMatrix x = random_points(400, 2, 4);
   const std::string path = dir.file("k.npy");
