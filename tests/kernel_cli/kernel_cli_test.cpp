@@ -131,7 +131,7 @@ TEST_CASE("a NaN kernel, a folder --out or Ctrl-C keeps the older output and lea
   const std::string many = dir.file("many.csv", points);
   const std::string script = std::string(SGNTK_EXE) + " kernel specs/paper/erf_ntk.sgntk --kind ntk --x1 " + many +
                              " --out " + dir.file("k.npy") + " --quiet --threads 1 & pid=$!\n"
-                             "while ! ls -a " + dir.path.string() + " | grep -q tmp; do sleep 0.005; done\n"
+                             "while kill -0 $pid 2>/dev/null && ! ls -a " + dir.path.string() + " | grep -q tmp; do sleep 0.005; done\n"
                              "kill -INT $pid; wait $pid; echo $?\n";
   const auto interrupted = run_process({"/bin/sh", "-c", script}, source_dir);
   CHECK(interrupted.out == "130\n");
