@@ -51,22 +51,22 @@ int run_kernel(const KernelArgs& args) {
   runtime::KernelOptions kernel_options;
   kernel_options.threads = args.common.threads;
   if (progress.enabled()) kernel_options.progress = [&](double f) { progress.update(f); };
-  // Ctrl-C stops the kernel at its next tile and unwinds, which removes the output's temporary
-  // (the older --out stays); then sgntk dies of SIGINT as it would without the handler.
-  bool interrupted = false;
+  // Ctrl-C or SIGTERM stops the kernel at its next tile and unwinds, which removes the output's
+  // temporary (the older --out stays); then sgntk dies of the signal as it would without the handler.
+  int signal = 0;
   {
-    experiment::InterruptGuard guard;
+    experiment::InterruptGuard guard({SIGINT, SIGTERM});
     experiment::clear_interrupt();
     kernel_options.cancelled = [] { return experiment::interrupted(); };
     try {
       jobs::kernel_to_file(*program, kind, x1, args.x2.empty() ? nullptr : &x2, args.out, kernel_options);
     } catch (const runtime::Cancelled&) {
-      interrupted = true;
+      signal = experiment::interrupt_signal();
     }
   }
-  if (interrupted) {
-    std::raise(SIGINT);
-    return 128 + SIGINT;  // SIGINT was ignored before the guard: the shell's code for it
+  if (signal != 0) {
+    std::raise(signal);
+    return 128 + signal;  // the signal was ignored before the guard: the shell's code for it
   }
   return exit_ok;
 }

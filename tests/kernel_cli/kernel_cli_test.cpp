@@ -123,20 +123,24 @@ TEST_CASE("a NaN kernel, a folder --out or Ctrl-C keeps the older output and lea
   CHECK(fs::is_empty(dir.path / "folder.npy"));
   CHECK(entries() == 5);
 
-  // Ctrl-C once the output's temporary exists (the kernel is running): it stops, removes the
-  // temporary and keeps k.npy. Started in the background by sh, sgntk inherits SIGINT ignored,
-  // so it exits 130 instead of dying of the signal.
+  // Ctrl-C or SIGTERM once the output's temporary exists (the kernel is running): it stops,
+  // removes the temporary, keeps k.npy and dies of the signal (status 128 + signal). Started in
+  // the background by sh, sgntk inherits SIGINT ignored and then exits 130 itself.
   std::string points;
   for (int i = 0; i < 2500; ++i) points += std::to_string(std::cos(i)) + "," + std::to_string(std::sin(0.7 * i)) + "\n";
   const std::string many = dir.file("many.csv", points);
-  const std::string script = std::string(SGNTK_EXE) + " kernel specs/paper/erf_ntk.sgntk --kind ntk --x1 " + many +
-                             " --out " + dir.file("k.npy") + " --quiet --threads 1 & pid=$!\n"
-                             "while kill -0 $pid 2>/dev/null && ! ls -a " + dir.path.string() + " | grep -q tmp; do sleep 0.005; done\n"
-                             "kill -INT $pid; wait $pid; echo $?\n";
-  const auto interrupted = run_process({"/bin/sh", "-c", script}, source_dir);
-  CHECK(interrupted.out == "130\n");
-  CHECK(sgntk::test::read_file(dir.file("k.npy")) == older);
-  CHECK(entries() == 6);  // many.csv added, no temporary
+  for (const auto& [signal, status] : std::vector<std::pair<std::string, std::string>>{{"INT", "130"}, {"TERM", "143"}}) {
+    CAPTURE(signal);
+    const std::string script = std::string(SGNTK_EXE) + " kernel specs/paper/erf_ntk.sgntk --kind ntk --x1 " + many +
+                               " --out " + dir.file("k.npy") + " --quiet --threads 1 & pid=$!\n"
+                               "while kill -0 $pid 2>/dev/null && ! ls -a " + dir.path.string() +
+                               " | grep -q tmp; do sleep 0.005; done\n"
+                               "kill -" + signal + " $pid; wait $pid; echo $?\n";
+    const auto stopped = run_process({"/bin/sh", "-c", script}, source_dir);
+    CHECK(stopped.out == status + "\n");
+    CHECK(sgntk::test::read_file(dir.file("k.npy")) == older);
+    CHECK(entries() == 6);  // many.csv added, no temporary
+  }
 }
 
 TEST_CASE("bad data gets a diagnostic, exit code 1 and no output file") {
