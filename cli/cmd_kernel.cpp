@@ -1,12 +1,15 @@
 // `sgntk kernel SPEC --kind nngp|ntk|sgntk --x1 FILE [--x2 FILE] --out FILE`: compiles the
 // network's kernel program and evaluates one kernel matrix (the kernel job, cli/jobs/).
 #include <fmt/format.h>
+
+#include <csignal>
 #include <iostream>
 
 #include "cli/commands.h"
 #include "cli/common_options.h"
 #include "cli/compile_network.h"
 #include "cli/exit_codes.h"
+#include "cli/experiment/interrupt.h"
 #include "cli/jobs/jobs.h"
 #include "cli/jobs/kinds.h"
 #include "cli/progress.h"
@@ -48,8 +51,23 @@ int run_kernel(const KernelArgs& args) {
   runtime::KernelOptions kernel_options;
   kernel_options.threads = args.common.threads;
   if (progress.enabled()) kernel_options.progress = [&](double f) { progress.update(f); };
-  const runtime::RowMatrix k = jobs::kernel(*program, kind, x1, args.x2.empty() ? nullptr : &x2, kernel_options);
-  runtime::write_matrix(args.out, k);
+  // Ctrl-C or SIGTERM stops the kernel at its next tile and unwinds, which removes the output's
+  // temporary (the older --out stays); then sgntk dies of the signal as it would without the handler.
+  int signal = 0;
+  {
+    experiment::InterruptGuard guard({SIGINT, SIGTERM});
+    experiment::clear_interrupt();
+    kernel_options.cancelled = [] { return experiment::interrupted(); };
+    try {
+      jobs::kernel_to_file(*program, kind, x1, args.x2.empty() ? nullptr : &x2, args.out, kernel_options);
+    } catch (const runtime::Cancelled&) {
+      signal = experiment::interrupt_signal();
+    }
+  }
+  if (signal != 0) {
+    std::raise(signal);
+    return 128 + signal;  // the signal was ignored before the guard: the shell's code for it
+  }
   return exit_ok;
 }
 

@@ -218,13 +218,11 @@ RowMatrix read_npy(const std::string& path) {
   return m;
 }
 
-std::string npy_bytes(const double* data, const std::vector<long>& shape) {
+}  // namespace
+
+std::string npy_header(const std::vector<long>& shape) {
   std::string dims;
-  std::size_t count = 1;
-  for (long n : shape) {
-    dims += fmt::format("{}, ", n);
-    count *= static_cast<std::size_t>(n);
-  }
+  for (long n : shape) dims += fmt::format("{}, ", n);
   if (shape.size() > 1) dims.resize(dims.size() - 2);  // (3,) for 1-D, (3, 4) otherwise
   else dims.pop_back();
   std::string header = fmt::format("{{'descr': '<f8', 'fortran_order': False, 'shape': ({}), }}", dims);
@@ -238,12 +236,21 @@ std::string npy_bytes(const double* data, const std::vector<long>& shape) {
   out += '\x00';
   out += static_cast<char>(header.size() & 0xff);
   out += static_cast<char>(header.size() >> 8);
-  out += header;
+  return out + header;
+}
+
+namespace {
+
+std::string npy_bytes(const double* data, const std::vector<long>& shape) {
+  std::size_t count = 1;
+  for (long n : shape) count *= static_cast<std::size_t>(n);
+  std::string out = npy_header(shape);
   out.append(reinterpret_cast<const char*>(data), count * sizeof(double));
   return out;
 }
 
-// Creates a fresh temporary file beside `path` and returns its descriptor (or -1, errno set).
+}  // namespace
+
 // Not mkstemp: that creates mode 0600, and the renamed output would not be readable by the
 // group; open(O_EXCL, 0666) lets the umask decide, as for any other file the user writes.
 int create_temporary(const std::string& path, std::string& temp) {
@@ -252,11 +259,14 @@ int create_temporary(const std::string& path, std::string& temp) {
   const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
   for (int attempt = 0; attempt < 100; ++attempt) {
     temp = (dir / fmt::format(".{}.tmp.{}.{}", target.filename().string(), ::getpid(), counter++)).string();
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    // Read and write: a memory map of the file (mapped_npy_output.h) needs both.
+    const int fd = ::open(temp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd >= 0 || errno != EEXIST) return fd;
   }
   return -1;
 }
+
+namespace {
 
 // Writes all of `bytes` to `fd` and flushes it to disk; 0 or the errno of the failure.
 int write_and_sync(int fd, const std::string& bytes) {
@@ -291,6 +301,11 @@ std::string npy_array_bytes(const std::string& path, const double* data, const s
   return npy_bytes(data, shape);
 }
 
+void refuse_folder_target(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw DataError(fmt::format("{}: cannot write: Is a directory", path));
+}
+
 namespace {
 
 // What would make a rename fail after the first target has changed, checked before any file is
@@ -299,8 +314,8 @@ void check_targets(const std::vector<std::pair<std::string, std::string>>& files
   namespace fs = std::filesystem;
   std::vector<fs::path> seen;
   for (const auto& [path, bytes] : files) {
+    refuse_folder_target(path);
     std::error_code ec;
-    if (fs::is_directory(path, ec)) throw DataError(fmt::format("{}: cannot write: Is a directory", path));
     fs::path canonical = fs::weakly_canonical(path, ec);
     if (ec) canonical = fs::absolute(path);
     for (const fs::path& other : seen)

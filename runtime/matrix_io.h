@@ -1,8 +1,9 @@
 // Reading and writing 2-D float64 matrices as .csv (one row per line, comma separated, no
 // header, '#' comment lines allowed) or .npy, chosen by the file extension. An npy read may hold
 // any little-endian float, integer or bool type, in C or Fortran order, 2-D or 1-D (one point);
-// npy is written as float64, C order, version 1.0. Every write of sgntk goes through write_files_atomically(), so a
-// failed run leaves no partial output.
+// npy is written as float64, C order, version 1.0. Every write of sgntk goes through write_files_atomically()
+// (or, for a kernel computed in place, mapped_npy_output.h, which shares its pieces), so a failed
+// run leaves no partial output.
 #pragma once
 #include <Eigen/Core>
 #include <string>
@@ -34,5 +35,15 @@ std::string npy_array_bytes(const std::string& path, const double* data, const s
 // changed (but those renamed before a rename that still fails); throws DataError naming the path.
 void write_files_atomically(const std::vector<std::pair<std::string, std::string>>& files);
 void write_file_atomically(const std::string& path, const std::string& bytes);
+
+// The pieces of the atomic writer that a writer in place (mapped_npy_output.h) shares with it.
+// The npy version 1.0 header (magic to '\n', a multiple of 64 bytes) of a float64 C-order array.
+std::string npy_header(const std::vector<long>& shape);
+// Throws DataError "PATH: cannot write: Is a directory" when the target is a folder.
+void refuse_folder_target(const std::string& path);
+// Creates a fresh temporary file beside `path` (same folder, so a rename onto `path` is atomic),
+// open for reading and writing, with the permissions the umask gives; its name goes to `temp`.
+// Returns the descriptor, or -1 with errno set.
+int create_temporary(const std::string& path, std::string& temp);
 
 }  // namespace sgntk::runtime

@@ -21,8 +21,14 @@ void run_kernel_task(const TaskContext& ctx, const KernelTask& task, const runti
   runtime::KernelOptions options;
   options.threads = ctx.options.threads;
   options.progress = ctx.reporter.progress;
-  const RowMatrix kernel = jobs::kernel(program, task.kind, x1, x2, options);
-  write_result(ctx, "kernel.npy", kernel);
+  // Ctrl-C stops the kernel at its next tile; the runner then removes the staging folder.
+  options.cancelled = [] { return interrupted(); };
+  try {  // computed straight into the staging folder's kernel.npy (peak memory: the output)
+    jobs::kernel_to_file(program, task.kind, x1, x2, (ctx.dir / "kernel.npy").string(), options);
+  } catch (const runtime::Cancelled&) {
+    throw Interrupted();
+  }
+  ctx.record.files.push_back("kernel.npy");
   write_result(ctx, "x1.npy", x1);
   write_result(ctx, "x2.npy", x2 ? *x2 : x1);
 }

@@ -40,6 +40,13 @@ runtime::RowMatrix kernel(const runtime::KernelProgram& program, runtime::Kernel
 void kernel_into(const runtime::KernelProgram& program, runtime::KernelKind kind, const runtime::RowMatrix& x1,
                  const runtime::RowMatrix* x2, runtime::MatrixView out, const runtime::KernelOptions& options);
 
+// The same into the file `path` (.npy or .csv), replacing it only when every entry is computed
+// and none is NaN (else it keeps its older content and no temporary is left). An .npy file is
+// computed in place, memory-mapped (peak memory about the output's size); csv text cannot be
+// written in place, so a .csv goes through the matrix in memory and write_matrix.
+void kernel_to_file(const runtime::KernelProgram& program, runtime::KernelKind kind, const runtime::RowMatrix& x1,
+                    const runtime::RowMatrix* x2, const std::string& path, const runtime::KernelOptions& options);
+
 // A warning (with a note) per layer whose `kind` kernel is +inf on the diagonal, pointing at its
 // activation in the spec; nothing for kernels that are finite there.
 void warn_infinite_diagonal(const sema::Module& module, const runtime::KernelProgram& program,

@@ -1,8 +1,11 @@
 // The kernel job: an infinite-width kernel matrix, and the warnings of its +inf diagonal.
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "cli/jobs/jobs.h"
 #include "cli/jobs/kinds.h"
+#include "runtime/mapped_npy_output.h"
 
 namespace sgntk::jobs {
 
@@ -22,6 +25,19 @@ void kernel_into(const runtime::KernelProgram& program, runtime::KernelKind kind
   if (summary.first_nan)
     throw_nan_at({static_cast<long>(summary.first_nan->first), static_cast<long>(summary.first_nan->second)},
                  fmt::format("the {} kernel", kind_name(kind)));
+}
+
+void kernel_to_file(const runtime::KernelProgram& program, runtime::KernelKind kind, const runtime::RowMatrix& x1,
+                    const runtime::RowMatrix* x2, const std::string& path, const runtime::KernelOptions& options) {
+  runtime::refuse_folder_target(path);  // before the computation, for csv too
+  if (std::filesystem::path(path).extension() != ".npy") {
+    runtime::write_matrix(path, kernel(program, kind, x1, x2, options));
+    return;
+  }
+  runtime::MappedNpyOutput out(path, static_cast<std::size_t>(x1.rows()),
+                               static_cast<std::size_t>(x2 ? x2->rows() : x1.rows()));
+  kernel_into(program, kind, x1, x2, out.view(), options);
+  out.commit();
 }
 
 void warn_infinite_diagonal(const sema::Module& module, const runtime::KernelProgram& program,

@@ -11,26 +11,13 @@
 
 #include "runtime/errors.h"
 #include "runtime/matrix_io.h"
+#include "tests/support/temp_dir.h"
 
 namespace {
 
 using namespace sgntk::runtime;
 namespace fs = std::filesystem;
-
-// A fresh directory per test case, removed afterwards.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "sgntk_io_XXXXXX").string();
-    path = ::mkdtemp(t.data());
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-  std::string write(const std::string& name, const std::string& bytes) const {
-    std::ofstream(file(name), std::ios::binary) << bytes;
-    return file(name);
-  }
-};
+using sgntk::test::TempDir;
 
 RowMatrix awkward_values() {
   RowMatrix m(3, 4);
@@ -54,7 +41,7 @@ std::string npy_with_header(const std::string& dict, std::size_t data_bytes) {
 }  // namespace
 
 TEST_CASE("matrices round-trip exactly through csv and npy") {
-  TempDir dir;
+  TempDir dir("sgntk_io");
   const RowMatrix m = awkward_values();
   for (const char* name : {"m.csv", "m.npy"}) {
     CAPTURE(name);
@@ -70,7 +57,7 @@ TEST_CASE("matrices round-trip exactly through csv and npy") {
 }
 
 TEST_CASE("npy files carry a standard 64-byte-aligned version 1.0 header") {
-  TempDir dir;
+  TempDir dir("sgntk_io");
   const std::vector<double> data(2 * 3 * 4, 1.5);
   write_npy(dir.file("a.npy"), data.data(), {2, 3, 4});
   std::ifstream in(dir.file("a.npy"), std::ios::binary);
@@ -88,7 +75,7 @@ TEST_CASE("npy files carry a standard 64-byte-aligned version 1.0 header") {
 }
 
 TEST_CASE("csv comments, blank lines and spaces around fields are accepted") {
-  TempDir dir;
+  TempDir dir("sgntk_io");
   const RowMatrix m = read_matrix(dir.write("c.csv", "# x0, x1\n\n 1.5 , -2\n# mid\n3,4e-1\r\n"));
   RowMatrix expected(2, 2);
   expected << 1.5, -2, 3, 0.4;
@@ -96,7 +83,7 @@ TEST_CASE("csv comments, blank lines and spaces around fields are accepted") {
 }
 
 TEST_CASE("malformed csv is reported with file and line") {
-  TempDir dir;
+  TempDir dir("sgntk_io");
   SUBCASE("ragged rows") {
     const std::string f = dir.write("r.csv", "1,2,3\n# c\n4,5\n");
     CHECK_THROWS_WITH_AS(read_matrix(f), doctest::Contains("r.csv:3: ragged rows: 2 fields, but the first row has 3"),
@@ -129,7 +116,7 @@ TEST_CASE("malformed csv is reported with file and line") {
 }
 
 TEST_CASE("malformed npy is reported") {
-  TempDir dir;
+  TempDir dir("sgntk_io");
   const std::string dict_ok = "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }";
   SUBCASE("a well-formed file reads") {
     CHECK(read_matrix(dir.write("ok.npy", npy_with_header(dict_ok, 32))) == RowMatrix::Zero(2, 2));
@@ -175,7 +162,7 @@ TEST_CASE("malformed npy is reported") {
 }
 
 TEST_CASE("an unwritable path raises a data error and leaves no file behind") {
-  TempDir dir;
+  TempDir dir("sgntk_io");
   const RowMatrix m = awkward_values();
   for (const char* name : {"missing/dir/out.csv", "missing/dir/out.npy"}) {
     CHECK_THROWS_WITH_AS(write_matrix(dir.file(name), m), doctest::Contains("cannot write"), DataError);
@@ -196,7 +183,7 @@ TEST_CASE("an unwritable path raises a data error and leaves no file behind") {
 }
 
 TEST_CASE("written files get the permissions the umask gives, not a temporary file's 0600") {
-  TempDir dir;
+  TempDir dir("sgntk_io");
   const mode_t old = ::umask(022);
   write_matrix(dir.file("m.csv"), awkward_values());
   write_npy(dir.file("a.npy"), awkward_values().data(), {12});
@@ -210,7 +197,7 @@ TEST_CASE("written files get the permissions the umask gives, not a temporary fi
 }
 
 TEST_CASE("the one atomic writer writes every file or none, and leaves no temporary behind") {
-  TempDir dir;
+  TempDir dir("sgntk_io");
   const std::string old_a = dir.write("a.csv", "1,2\n");
   // The second target's folder does not exist: nothing changes, not even the first file.
   CHECK_THROWS_AS(write_files_atomically({{old_a, "3,4\n"}, {dir.file("missing/b.csv"), "5\n"}}), DataError);
@@ -225,7 +212,7 @@ TEST_CASE("the one atomic writer writes every file or none, and leaves no tempor
 }
 
 TEST_CASE("the atomic writer refuses a folder target and a path named twice before writing anything") {
-  TempDir dir;
+  TempDir dir("sgntk_io");
   const std::string old_a = dir.write("a.csv", "1,2\n");
   fs::create_directory(dir.file("cov.csv"));
   auto content = [](const std::string& path) {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "runtime/matrix_io.h"
+#include "tests/support/read_file.h"
 #include "tests/support/run_process.h"
 
 using sgntk::test::run_process;
@@ -91,6 +92,55 @@ TEST_CASE("csv and npy outputs hold the same kernel") {
   const auto a = sgntk::runtime::read_matrix(csv), b = sgntk::runtime::read_matrix(npy);
   REQUIRE(a.rows() == 100);
   CHECK((a.array() == b.array()).all());  // csv is written with round-trip precision
+  // The .npy is computed in place (memory-mapped): the very bytes write_matrix gives that matrix.
+  CHECK(sgntk::test::read_file(npy) == sgntk::runtime::matrix_bytes(npy, a));
+  CHECK(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator()) == 2);
+}
+
+TEST_CASE("a NaN kernel, a folder --out or Ctrl-C keeps the older output and leaves no temporary") {
+  TempDir dir;
+  auto entries = [&] { return std::distance(fs::directory_iterator(dir.path), fs::directory_iterator()); };
+  const std::string older = "older result";
+  // The relu closed form is inf - inf = NaN off the diagonal (as in the jobs rules test).
+  const std::string nan_spec = dir.file("nan.sgntk", "network net(input = 2) {\n"
+                                                     "  dense(width = 10, act = relu(x), sigma_w = 1e200)\n"
+                                                     "  readout()\n}\n");
+  const std::string x = dir.file("x.csv", "-1,0\n0,1\n");
+  for (const std::string name : {"k.npy", "k.csv"}) {
+    CAPTURE(name);
+    const std::string out = dir.file(name, older);
+    const auto r = kernel({nan_spec, "--kind", "nngp", "--x1", x, "--out", out});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err == "sgntk: error: the nngp kernel is NaN at entry (0, 1); no output written\n");
+    CHECK(sgntk::test::read_file(out) == older);
+  }
+  CHECK(entries() == 4);  // nan.sgntk, x.csv, k.npy, k.csv
+
+  fs::create_directory(dir.path / "folder.npy");
+  const auto folder = kernel({"specs/paper/sign_sgl.sgntk", "--kind", "nngp", "--x1", grid, "--out", dir.file("folder.npy")});
+  CHECK(folder.exit_code == 1);
+  CHECK(folder.err == "sgntk: error: " + dir.file("folder.npy") + ": cannot write: Is a directory\n");
+  CHECK(fs::is_empty(dir.path / "folder.npy"));
+  CHECK(entries() == 5);
+
+  // Ctrl-C or SIGTERM once the output's temporary exists (the kernel is running): it stops,
+  // removes the temporary, keeps k.npy and dies of the signal (status 128 + signal). Started in
+  // the background by sh, sgntk inherits SIGINT ignored and then exits 130 itself.
+  std::string points;
+  for (int i = 0; i < 2500; ++i) points += std::to_string(std::cos(i)) + "," + std::to_string(std::sin(0.7 * i)) + "\n";
+  const std::string many = dir.file("many.csv", points);
+  for (const auto& [signal, status] : std::vector<std::pair<std::string, std::string>>{{"INT", "130"}, {"TERM", "143"}}) {
+    CAPTURE(signal);
+    const std::string script = std::string(SGNTK_EXE) + " kernel specs/paper/erf_ntk.sgntk --kind ntk --x1 " + many +
+                               " --out " + dir.file("k.npy") + " --quiet --threads 1 & pid=$!\n"
+                               "while kill -0 $pid 2>/dev/null && ! ls -a " + dir.path.string() +
+                               " | grep -q tmp; do sleep 0.005; done\n"
+                               "kill -" + signal + " $pid; wait $pid; echo $?\n";
+    const auto stopped = run_process({"/bin/sh", "-c", script}, source_dir);
+    CHECK(stopped.out == status + "\n");
+    CHECK(sgntk::test::read_file(dir.file("k.npy")) == older);
+    CHECK(entries() == 6);  // many.csv added, no temporary
+  }
 }
 
 TEST_CASE("bad data gets a diagnostic, exit code 1 and no output file") {

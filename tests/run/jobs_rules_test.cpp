@@ -108,3 +108,33 @@ task k = kernel(network = net, kind = nngp, x1 = grid, sweep s = [1/3, 0.1 + 0.2
     CHECK(std::memcmp(got.data.data(), expected.data(), got.data.size() * sizeof(double)) == 0);
   }
 }
+
+TEST_CASE("Ctrl-C during a run's kernel task stops it at the next tile, removes its staging and keeps the older result") {
+  const fs::path dir = fresh_dir("interrupted_kernel");
+  const fs::path spec = write_spec(dir, R"(
+network net(input = 2) {
+  dense(width = 10, act = erf(2 * x))
+  dense(width = 10, act = erf(2 * x))
+  readout()
+}
+data pts = gaussian(n = 2500)
+task k = kernel(network = net, kind = ntk, x1 = pts)
+)");
+  const fs::path out = dir / "out";
+  fs::create_directories(out / "k");
+  std::ofstream(out / "k" / "kernel.npy") << "older result";
+  // Ctrl-C once kernel.npy's temporary exists in the task's staging folder (the kernel is
+  // running). Started in the background by sh, sgntk inherits SIGINT ignored; its handler
+  // replaces that, as in a terminal.
+  const std::string script = std::string(SGNTK_EXE) + " run " + spec.string() + " --quiet --threads 1 --out " +
+                             out.string() + " & pid=$!\n"
+                             "while kill -0 $pid 2>/dev/null && ! ls -a " + (out / ".k.partial").string() + " 2>/dev/null | grep -q tmp; do sleep 0.005; done\n"
+                             "kill -INT $pid; wait $pid; echo $?\n";
+  const auto r = test::run_process({"/bin/sh", "-c", script}, SGNTK_SOURCE_DIR);
+  CHECK(r.out == "130\n");
+  CHECK(r.err.find("interrupted") != std::string::npos);
+  std::ifstream older(out / "k" / "kernel.npy");
+  CHECK(std::string(std::istreambuf_iterator<char>(older), {}) == "older result");
+  CHECK_FALSE(fs::exists(out / ".k.partial"));
+  CHECK_FALSE(fs::exists(out / "manifest.json"));
+}
