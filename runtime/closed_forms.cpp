@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <numbers>
 #include <stdexcept>
 #include <vector>
@@ -198,6 +199,16 @@ SGNTK_VECTOR_CLONES void relu_relu_main(const double* c, const double* y, const 
   for (std::size_t i = 0; i < n; ++i) out[i] = (y[i] + c[i] * (c[i] >= 0 ? pi - alpha[i] : alpha[i])) * inv_2pi;
 }
 
+constexpr std::array<double, 12> relu_series = [] {
+  std::array<double, 12> c{};
+  for (int k = 1; k <= 12; ++k) {
+    double factorial = 1.0;
+    for (int i = 2; i <= 2 * k + 1; ++i) factorial *= i;
+    c[static_cast<std::size_t>(12 - k)] = (k % 2 ? 2.0 : -2.0) * k / factorial;
+  }
+  return c;
+}();
+
 // sin(theta) - theta cos(theta) = sum_{k>=1} (-1)^(k+1) 2k theta^(2k+1) / (2k+1)!, 12 terms for
 // theta < 1 (the next is below 1e-20 of the first); used where y - theta c cancels.
 SGNTK_VECTOR_CLONES void relu_distance(const double* a, const double* b, const double* c, const double* gap,
@@ -208,12 +219,11 @@ SGNTK_VECTOR_CLONES void relu_distance(const double* a, const double* b, const d
     const double theta = positive ? alpha[i] : pi - alpha[i];
     // s - c, the first part of s (1 - cos theta), without cancellation where c ~ s
     const double s_minus_c = positive ? gap[i] / (s[i] + c[i]) : s[i] - c[i];
+    // Horner in theta^2 with the coefficients (-1)^(k+1) 2k / (2k+1)!, k = 12 down to 1
     const double t2 = theta * theta;
-    double term = theta * t2 / 3.0, series = 0.0;  // k = 1: 2 theta^3 / 3!
-    for (int k = 1; k <= 12; ++k) {
-      series += term;
-      term *= -t2 * (2.0 * (k + 1)) / ((2.0 * k) * (2.0 * k + 2.0) * (2.0 * k + 3.0));
-    }
+    double series = relu_series[0];
+    for (std::size_t k = 1; k < relu_series.size(); ++k) series = series * t2 + relu_series[k];
+    series *= theta * t2;
     const double y_minus_theta_c = theta < 1.0 ? s[i] * series : y[i] - theta * c[i];
     const double da = a[i] - b[i];
     out[i] = 0.5 * da * da / (a[i] + b[i] + 2.0 * s[i]) + s_minus_c - y_minus_theta_c / pi;
@@ -225,6 +235,12 @@ SGNTK_VECTOR_CLONES void relu_distance(const double* a, const double* b, const d
 SGNTK_VECTOR_CLONES void one_plus_sign_sign(const double* c, const double* alpha, double k, double* out,
                                             std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) out[i] = (2.0 * k / pi) * (c[i] >= 0 ? pi - alpha[i] : alpha[i]);
+}
+
+SGNTK_VECTOR_CLONES bool any_antiparallel(const double* c, const double* y, std::size_t n) {
+  bool any = false;
+  for (std::size_t i = 0; i < n; ++i) any |= c[i] < 0 && y[i] < 0.5 * -c[i];
+  return any;
 }
 
 SGNTK_VECTOR_CLONES void sign_distance(const double* c, const double* alpha, double* out, std::size_t n) {
@@ -250,6 +266,7 @@ void over_arrays_gap(const double* a, const double* b, const double* c, const do
 // t^3/3 - t^5/5 + ... (25 terms: the next one is below 1e-17 of the first). Rare entries
 // (antiparallel inputs), fixed up after the vectorised pass.
 void relu_relu_antiparallel(const double* c, const double* y, double* out, std::size_t n) {
+  if (!detail::any_antiparallel(c, y, n)) return;
   for (std::size_t i = 0; i < n; ++i) {
     if (!(c[i] < 0 && y[i] < 0.5 * -c[i])) continue;
     const double ac = -c[i], t = y[i] / ac, t2 = t * t;

@@ -26,7 +26,7 @@ MappedNpyOutput::MappedNpyOutput(const std::string& path, std::size_t rows, std:
   // sparse file, and the first page the kernel touches past a full disk would raise SIGBUS.
   if (error == 0) error = ::posix_fallocate(fd_, 0, static_cast<off_t>(map_bytes_));
   if (error == 0) {
-    map_ = ::mmap(nullptr, map_bytes_, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
+    map_ = ::mmap(nullptr, map_bytes_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd_, 0);
     if (map_ == MAP_FAILED) {
       map_ = nullptr;
       error = errno;
