@@ -1,7 +1,8 @@
 // Golden diagnostics: every tests/errors/bad_*.sgntk must make `sgntk check` exit with 1 and
-// print exactly its bad_*.expect on stderr (paths as given, relative to the repository root).
+// print exactly its bad_*.expect on stderr (paths as given, relative to the repository root);
+// every warn_*.sgntk must pass (exit 0) with exactly its warn_*.expect on stderr.
 // After an intended change of wording, regenerate from the repository root and review the diff:
-//   for f in tests/errors/bad_*.sgntk; do build/sgntk check "$f" 2> "${f%.sgntk}.expect"; done
+//   for f in tests/errors/{bad,warn}_*.sgntk; do build/sgntk check "$f" 2> "${f%.sgntk}.expect"; done
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -23,11 +24,12 @@ std::string read_file(const fs::path& path) {
   return buffer.str();
 }
 
-std::vector<fs::path> bad_specs() {
+// The specs tests/errors/PREFIX*.sgntk, sorted.
+std::vector<fs::path> specs_named(const std::string& prefix) {
   std::vector<fs::path> out;
   for (const auto& entry : fs::directory_iterator(fs::path(SGNTK_SOURCE_DIR) / "tests/errors")) {
     const std::string name = entry.path().filename().string();
-    if (name.rfind("bad_", 0) == 0 && entry.path().extension() == ".sgntk") out.push_back(entry.path());
+    if (name.rfind(prefix, 0) == 0 && entry.path().extension() == ".sgntk") out.push_back(entry.path());
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -36,7 +38,7 @@ std::vector<fs::path> bad_specs() {
 }  // namespace
 
 TEST_CASE("every bad spec fails with exactly its expected diagnostics") {
-  const std::vector<fs::path> specs = bad_specs();
+  const std::vector<fs::path> specs = specs_named("bad_");
   CHECK(specs.size() >= 25);
   for (const fs::path& spec : specs) {
     const std::string relative = "tests/errors/" + spec.filename().string();
@@ -47,6 +49,22 @@ TEST_CASE("every bad spec fails with exactly its expected diagnostics") {
     const auto result = run_process({SGNTK_EXE, "check", relative}, SGNTK_SOURCE_DIR);
     CHECK(result.exit_code == 1);
     CHECK(result.out.empty());
+    CHECK(result.err == read_file(expect));
+  }
+}
+
+TEST_CASE("every warn spec passes with exactly its expected warnings") {
+  const std::vector<fs::path> specs = specs_named("warn_");
+  CHECK(!specs.empty());
+  for (const fs::path& spec : specs) {
+    const std::string relative = "tests/errors/" + spec.filename().string();
+    CAPTURE(relative);
+    fs::path expect = spec;
+    expect.replace_extension(".expect");
+    REQUIRE(fs::exists(expect));
+    const auto result = run_process({SGNTK_EXE, "check", relative}, SGNTK_SOURCE_DIR);
+    CHECK(result.exit_code == 0);
+    CHECK(!result.out.empty());
     CHECK(result.err == read_file(expect));
   }
 }
