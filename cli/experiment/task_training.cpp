@@ -55,19 +55,21 @@ void run_train_task(const TaskContext& ctx, const TrainTask& task, const runtime
   ctx.record.values["seed"] = static_cast<double>(job.seed);
 }
 
+double predict_flow_time(const Experiment& experiment, const std::string& task_name, const PredictTask& task,
+                         bool quick) {
+  if (!task.flow_of) return task.t;
+  // The flow time the networks of that train task reached: t = lr * steps (after --quick).
+  const TaskDecl* trained = experiment.find_task(*task.flow_of);
+  const TaskDecl as_run = trained ? trained->effective(quick) : TaskDecl{};
+  const auto* train = std::get_if<TrainTask>(&as_run.body);
+  if (trained == nullptr || train == nullptr)
+    throw runtime::DataError(fmt::format("task '{}': flow_of = {} must name a train task", task_name, *task.flow_of));
+  return train->lr * static_cast<double>(train->steps);
+}
+
 void run_predict_task(const TaskContext& ctx, const PredictTask& task, const runtime::KernelProgram& program) {
   runtime::PredictOptions options;
-  options.t = task.t;
-  if (task.flow_of) {
-    // The flow time the networks of that train task reached: t = lr * steps (after --quick).
-    const TaskDecl* trained = ctx.experiment.find_task(*task.flow_of);
-    const TaskDecl as_run = trained ? trained->effective(ctx.options.quick) : TaskDecl{};
-    const auto* train = std::get_if<TrainTask>(&as_run.body);
-    if (trained == nullptr || train == nullptr)
-      throw runtime::DataError(fmt::format("task '{}': flow_of = {} must name a train task", ctx.task.name,
-                                           *task.flow_of));
-    options.t = train->lr * static_cast<double>(train->steps);
-  }
+  options.t = predict_flow_time(ctx.experiment, ctx.task.name, task, ctx.options.quick);
   options.diag_reg = task.diag_reg;
   options.threads = ctx.options.threads;
   const RowMatrix& x_train = ctx.data.points(task.x_train);
