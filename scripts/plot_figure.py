@@ -12,7 +12,10 @@ Styles (the plot task's `style`), after Eilers, Memmesheimer, Goedeke (NeurIPS 2
                     the largest width, the GP mean with a +-2 std band, the Sigma kernel regression
                     (dashed); (b) the ensemble means of every width against the GP mean.
   mse               inputs [empirical, kernel]: mean squared error between empirical and analytic
-                    rows against the width (log-log), per m; thin lines per network, thick the mean.
+                    rows against the width (log-log), per m; thin lines per network, thick the mean;
+                    a mean that does not fall is named on the plot.
+Inputs of other task kinds, or data the style cannot draw, end with one line on stderr and exit
+status 1 (SGNTK_PLOT_TRACEBACK=1 shows the traceback); `sgntk run` reports it as a warning.
 """
 import argparse
 import json

@@ -203,7 +203,7 @@ void Runner::run_task(const TaskDecl& declared, const TaskDecl& task) {
   if (task.is_plot()) {
     begin(fmt::format("plot {}", task.name));
     RunRecord run;
-    const TaskContext ctx{task, base_.experiment, base_.spec->module, data_, staging, run, options_, reporter_};
+    const TaskContext ctx{task, base_.experiment, base_.spec->module, data_, staging, run, options_, reporter_, {}, {}};
     const std::string failure = run_plot_task(ctx, record.args_json, out_ / "manifest.partial.json", staging / "plot.png");
     if (failure.empty()) {
       publish(staging / "plot.png", out_ / (task.name + ".png"));
@@ -248,7 +248,15 @@ void Runner::run_point(const TaskDecl& task, const Assignment& point, const fs::
   if (!program) throw runtime::DataError(fmt::format("task '{}': the network does not compile", task.name));
 
   record.runs.emplace_back().params = point;
-  const TaskContext ctx{task, base_.experiment, module, data_, dir, record.runs.back(), options_, reporter_};
+  std::string sets;
+  for (const std::string& set : options_.sets) sets += set + "\n";
+  const std::string stamp = fmt::format("spec sha1 {}\nsets\n{}args {}\npoint {}\n", manifest_.spec_sha1, sets,
+                                        record.args_json, point_dir(point));
+  // One folder per job (by the stamp's hash): a --quick run, or one with other sets, never
+  // empties the folder of a long run's networks.
+  const fs::path networks = out_ / ".resume" / task.name / sha1_hex(stamp).substr(0, 16);
+  const TaskContext ctx{task,     base_.experiment, module, data_,   dir, record.runs.back(), options_, reporter_,
+                        networks, stamp};
   try {
     run_body(ctx, *program);
   } catch (const jobs::NanResult& e) {  // say which task (and sweep point) it was

@@ -22,6 +22,10 @@ struct TaskContext {
   RunRecord& record;
   const RunOptions& options;
   const Reporter& reporter;
+  // Train tasks: where the finished networks of this sweep point are saved, and what they belong
+  // to (spec, sets, arguments and point; saved networks of anything else are not reused).
+  std::filesystem::path networks_dir;
+  std::string networks_stamp;
 };
 
 void run_kernel_task(const TaskContext& ctx, const KernelTask& task, const runtime::KernelProgram& program);
