@@ -35,39 +35,29 @@ std::vector<fs::path> specs_named(const std::string& prefix) {
   return out;
 }
 
+// `sgntk check` on every tests/errors/PREFIX*.sgntk: its exit code, whether it prints the spec on
+// stdout (only when it passes), and exactly its .expect on stderr. Returns how many specs there are.
+std::size_t check_goldens(const std::string& prefix, int exit_code) {
+  const std::vector<fs::path> specs = specs_named(prefix);
+  for (const fs::path& spec : specs) {
+    const std::string relative = "tests/errors/" + spec.filename().string();
+    CAPTURE(relative);
+    fs::path expect = spec;
+    expect.replace_extension(".expect");
+    REQUIRE(fs::exists(expect));
+    const auto result = run_process({SGNTK_EXE, "check", relative}, SGNTK_SOURCE_DIR);
+    CHECK(result.exit_code == exit_code);
+    CHECK(result.out.empty() == (exit_code != 0));
+    CHECK(result.err == read_file(expect));
+  }
+  return specs.size();
+}
+
 }  // namespace
 
-TEST_CASE("every bad spec fails with exactly its expected diagnostics") {
-  const std::vector<fs::path> specs = specs_named("bad_");
-  CHECK(specs.size() >= 25);
-  for (const fs::path& spec : specs) {
-    const std::string relative = "tests/errors/" + spec.filename().string();
-    CAPTURE(relative);
-    fs::path expect = spec;
-    expect.replace_extension(".expect");
-    REQUIRE(fs::exists(expect));
-    const auto result = run_process({SGNTK_EXE, "check", relative}, SGNTK_SOURCE_DIR);
-    CHECK(result.exit_code == 1);
-    CHECK(result.out.empty());
-    CHECK(result.err == read_file(expect));
-  }
-}
+TEST_CASE("every bad spec fails with exactly its expected diagnostics") { CHECK(check_goldens("bad_", 1) >= 25); }
 
-TEST_CASE("every warn spec passes with exactly its expected warnings") {
-  const std::vector<fs::path> specs = specs_named("warn_");
-  CHECK(!specs.empty());
-  for (const fs::path& spec : specs) {
-    const std::string relative = "tests/errors/" + spec.filename().string();
-    CAPTURE(relative);
-    fs::path expect = spec;
-    expect.replace_extension(".expect");
-    REQUIRE(fs::exists(expect));
-    const auto result = run_process({SGNTK_EXE, "check", relative}, SGNTK_SOURCE_DIR);
-    CHECK(result.exit_code == 0);
-    CHECK(!result.out.empty());
-    CHECK(result.err == read_file(expect));
-  }
-}
+TEST_CASE("every warn spec passes with exactly its expected warnings") { CHECK(check_goldens("warn_", 0) >= 1); }
 
 TEST_CASE("an unknown --set name is an input error with a did-you-mean note") {
   const auto result = run_process({SGNTK_EXE, "check", "specs/paper/erf_ntk.sgntk", "--set", "mm=3"}, SGNTK_SOURCE_DIR);
