@@ -21,7 +21,12 @@ namespace {
 // store, and (with --resume) takes the chunks an earlier run saved instead of training them.
 runtime::EnsembleResult train_in_chunks(const TaskContext& ctx, const TrainTask& task,
                                         const runtime::KernelProgram& program, const runtime::EnsembleTraining& job) {
-  const NetworkStore store(ctx.networks_dir, ctx.networks_stamp, ctx.options.resume);
+  // The data are part of what the networks belong to (a csv file may change, the spec not).
+  std::string data;
+  for (const RowMatrix* m : {&job.x, &job.y, &job.eval})
+    data.append(reinterpret_cast<const char*>(m->data()), static_cast<std::size_t>(m->size()) * sizeof(double));
+  const NetworkStore store(ctx.networks_dir, ctx.networks_stamp + "data sha1 " + sha1_hex(data) + "\n",
+                           ctx.options.resume);
   const long ensemble = job.ensemble, saves = static_cast<long>(job.save_at.size());
   const long points = job.eval.size() > 0 ? job.eval.rows() : job.x.rows(), outputs = program.outputs;
   runtime::EnsembleResult whole;
