@@ -50,8 +50,12 @@ def asinh_axis(ax):
     low, high = ax.get_ylim()
     steps = [0.5, 1, 2, 3, 5] + [m * 10.0 ** k for k in range(1, 6) for m in (1, 2, 5)]
     top = max(abs(low), abs(high))
-    # Every step below 10 for small ranges; only decades (and the top one) for large ones.
-    chosen = [v for v in steps if v <= top and (top < 20 or v in (1, 2, 5) or math.log10(v).is_integer())]
+    # Small ranges: 1, 2, 3, 5, 10 (and 0.5 below 2); large ones: decades only (the asinh scale
+    # packs 1, 2, 5 together next to 0).
+    if top < 20:
+        chosen = [v for v in steps if v <= top and (v >= 1 or top < 2)]
+    else:
+        chosen = [v for v in steps if v <= top and math.log10(v).is_integer()]
     ticks = sorted({0.0} | {v for v in chosen if v <= high} | {-v for v in chosen if -v >= low})
     ax.yaxis.set_major_locator(FixedLocator(ticks))
     ax.yaxis.set_minor_locator(NullLocator())
@@ -128,7 +132,7 @@ def figure_rows(root, tasks, fig_title):
         on_axis = blended_transform_factory(ax.transData, ax.transAxes)
         for x in a[~finite]:  # the naive NTK of sign is +inf at x = x_mid: marked inside the panel
             ax.axvline(x, color="crimson", lw=0.9, ls="--")
-            ax.text(x + 0.08, 0.55, "+\u221e at $x_{mid}$", transform=on_axis, ha="left", va="center", color="crimson")
+            ax.text(x - 0.1, 0.12, "+\u221e at $x_{mid}$", transform=on_axis, ha="right", va="center", color="crimson")
         ax.set_title("m = \u221e (analytic)")
         ax.set_xlabel(r"$\alpha$")
         asinh_axis(ax)
