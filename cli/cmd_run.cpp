@@ -62,6 +62,9 @@ RunFunction register_run(CLI::App& app) {
   sub->add_option("spec", o.spec, "Spec file (.sgntk) with data and task statements")->required();
   sub->add_option("--out", o.out, "Output folder (default: out/<spec name>)");
   sub->add_flag("--quick", o.quick, "Apply the spec's `quick` overrides (a reduced, fast version)");
+  sub->add_flag("--resume", o.resume,
+                "Train only the networks an earlier, stopped run of the same spec and options has not saved "
+                "(OUT/.resume/)");
   sub->add_option("--only", o.only, "Run only these tasks (repeatable)");
   sub->add_option("--python", o.python, "Python with matplotlib, for plots")->capture_default_str();
   sub->add_option("--scripts-dir", o.scripts_dir, "Folder of plot_figure.py (default: found from the executable)");

@@ -143,15 +143,14 @@ EnsembleResult train_ensemble_as(const KernelProgram& program, const EnsembleTra
   const long n_eval = eval.rows(), outputs = program.outputs;
 
   EnsembleResult result;
-  for (long t = 0; t <= steps; t += k) result.loss_steps.push_back(t);
-  if (result.loss_steps.back() != steps) result.loss_steps.push_back(steps);
+  result.loss_steps = loss_steps(steps, k);
   const auto records = static_cast<long>(result.loss_steps.size());
   result.loss.assign(static_cast<std::size_t>(job.ensemble * records), 0.0);
   result.outputs_shape = {static_cast<long>(job.save_at.size()), job.ensemble, n_eval, outputs};
   result.outputs.assign(job.save_at.size() * static_cast<std::size_t>(job.ensemble * n_eval * outputs), 0.0);
 
   for_each_network(job.ensemble, job.threads, [&](long e) {
-    Net net(program, job.seed, static_cast<std::uint32_t>(e));
+    Net net(program, job.seed, static_cast<std::uint32_t>(job.first + e));
     typename Net::Pass pass;
     std::size_t next_save = 0;
     long unreported = 0;
@@ -175,6 +174,13 @@ EnsembleResult train_ensemble_as(const KernelProgram& program, const EnsembleTra
 }
 
 }  // namespace
+
+std::vector<long> loss_steps(long steps, long every) {
+  std::vector<long> out;
+  for (long t = 0; t <= steps; t += every) out.push_back(t);
+  if (out.back() != steps) out.push_back(steps);
+  return out;
+}
 
 EnsembleResult train_ensemble(const KernelProgram& program, const EnsembleTraining& job) {
   check_job(program, job);

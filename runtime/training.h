@@ -55,6 +55,7 @@ struct EnsembleTraining {
   long loss_every = 1;            // loss recorded at steps 0, k, 2k, ... and at `steps`
   std::uint64_t seed = 0;
   long ensemble = 1;
+  long first = 0;                 // network e of the ensemble is network first + e of the seed
   int threads = 0;                // 0: all cores; 1: serial
   Precision precision = Precision::f64;
   std::function<void(long)> progress;  // thread-safe; receives network-steps just completed
@@ -66,6 +67,9 @@ struct EnsembleResult {
   std::vector<double> loss;       // [ensemble, loss_steps.size()], C order
   std::vector<long> loss_steps;
 };
+
+// The steps at which the loss is recorded: 0, every, 2 every, ... and `steps`.
+std::vector<long> loss_steps(long steps, long every);
 
 // Validates the data against the program (DataError), the backprop mode (EvalError), trains.
 EnsembleResult train_ensemble(const KernelProgram& program, const EnsembleTraining& job);

@@ -94,6 +94,7 @@ struct TrainTask {
   long loss_every = 100;
   runtime::Backprop backprop = runtime::Backprop::surrogate;
   runtime::Precision precision = runtime::Precision::f64;
+  long chunk = 25;                        // networks trained and saved together (for --resume)
 };
 
 // `predict(...)`: the infinite-width prediction after flow time t (or that of a train task).

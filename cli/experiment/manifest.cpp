@@ -51,8 +51,11 @@ std::string to_json(const Manifest& m) {
     std::string runs;
     for (const RunRecord& r : t.runs) runs += (runs.empty() ? "" : ",\n        ") + run_json(r);
     tasks += fmt::format(
-        "{}    {{\"name\": {}, \"kind\": {}, \"seconds\": {:.3f}, \"args\": {},\n      \"plot\": {},\n      \"runs\": [\n        {}]}}",
+        "{}    {{\"name\": {}, \"kind\": {}, \"seconds\": {:.3f}, \"args\": {},{}\n      \"plot\": {},\n"
+        "      \"runs\": [\n        {}]}}",
         tasks.empty() ? "" : ",\n", json_string(t.name), json_string(t.kind), t.seconds, t.args_json,
+        (t.quick_replaced_json.empty() ? "" : "\n      \"quick_replaced\": " + t.quick_replaced_json + ",") +
+            (t.warnings.empty() ? "" : "\n      \"warnings\": " + strings(t.warnings) + ","),
         t.plot.empty() ? "null" : json_string(t.plot), runs);
   }
   const std::string versions = fmt::format(

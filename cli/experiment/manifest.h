@@ -22,10 +22,14 @@ struct RunRecord {
 
 struct TaskRecord {
   std::string name, kind;
-  std::string args_json;  // the task's arguments as run (a JSON object)
+  std::string args_json;  // the task's arguments as run (a JSON object; predict: the t computed)
+  // --quick: the arguments the quick statements changed, with their full-size values (a JSON
+  // object); empty without --quick.
+  std::string quick_replaced_json;
   double seconds = 0;
   std::vector<RunRecord> runs;
-  std::string plot;       // plot tasks: the PNG, relative to OUT
+  std::string plot;       // plot tasks: the PNG, relative to OUT; empty when it could not be drawn
+  std::vector<std::string> warnings;  // of the task as a whole (a plot that could not be drawn)
 };
 
 struct Manifest {

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <map>
 #include <type_traits>
 
 #include "cli/experiment/interrupt.h"
@@ -55,18 +56,39 @@ std::string point_dir(const Assignment& point) {
   return out;
 }
 
-// The task's arguments and sweeps as the manifest lists them (a JSON object).
-std::string args_json(const TaskDecl& task) {
-  std::string out = "{";
-  for (const auto& [key, value] : task.args_json) out += (out.size() > 1 ? ", " : "") + json_string(key) + ": " + value;
+// The task's arguments and sweeps as run, as JSON values by name ("sweep" holds the sweeps). A
+// predict task's "t" is the flow time it computes (that of its flow_of train task, if any).
+std::map<std::string, std::string> args_as_run(const TaskDecl& task, const Experiment& experiment, bool quick) {
+  std::map<std::string, std::string> out = task.args_json;
+  if (const auto* predict = std::get_if<PredictTask>(&task.body))
+    out["t"] = json_number(predict_flow_time(experiment, task.name, *predict, quick));
   std::string sweeps;
   for (const Sweep& s : task.sweeps) {
     std::string values;
     for (double v : s.values) values += (values.empty() ? "" : ", ") + json_number(v);
     sweeps += (sweeps.empty() ? "" : ", ") + json_string(s.param) + ": [" + values + "]";
   }
-  out += std::string(out.size() > 1 ? ", " : "") + "\"sweep\": {" + sweeps + "}";
+  out["sweep"] = "{" + sweeps + "}";
+  return out;
+}
+
+std::string json_object(const std::map<std::string, std::string>& values) {
+  std::string out = "{";
+  for (const auto& [key, value] : values) out += (out.size() > 1 ? ", " : "") + json_string(key) + ": " + value;
   return out + "}";
+}
+
+// Under --quick: the arguments (and "sweep") the quick statements changed, with their values in
+// the full-size run (null for an argument the full-size task does not have).
+std::map<std::string, std::string> replaced_by_quick(const std::map<std::string, std::string>& full,
+                                                     const std::map<std::string, std::string>& quick) {
+  std::map<std::string, std::string> out;
+  for (const auto& [key, value] : quick) {
+    const auto it = full.find(key);
+    if (it == full.end()) out[key] = "null";
+    else if (it->second != value) out[key] = it->second;
+  }
+  return out;
 }
 
 // Moves a finished task's staging folder (or file) into place, replacing an older result.
@@ -98,7 +120,7 @@ class Runner {
   RunStatus run();
 
  private:
-  void run_task(const TaskDecl& task);
+  void run_task(const TaskDecl& declared, const TaskDecl& task);
   void run_point(const TaskDecl& task, const Assignment& point, const fs::path& dir, TaskRecord& record);
   void begin(const std::string& label) const {
     if (reporter_.begin) reporter_.begin(label);
@@ -144,7 +166,7 @@ RunStatus Runner::run() {
       throw_if_interrupted();
       const TaskDecl effective = task.effective(options_.quick);
       if (effective.is_plot()) runtime::write_file_atomically(partial.string(), to_json(manifest_));
-      run_task(effective);
+      run_task(task, effective);
     }
     manifest_.seconds = seconds_since(start);
     runtime::write_file_atomically(manifest_path.string(), to_json(manifest_));  // last: marks a complete run
@@ -164,12 +186,16 @@ RunStatus Runner::run() {
   return interrupted() ? RunStatus::interrupted : RunStatus::input_error;
 }
 
-void Runner::run_task(const TaskDecl& task) {
+// `task` is `declared` as it runs (with --quick: its quick version).
+void Runner::run_task(const TaskDecl& declared, const TaskDecl& task) {
   const auto start = Clock::now();
   TaskRecord record;
   record.name = task.name;
   record.kind = kind_name(task.body);
-  record.args_json = args_json(task);
+  const auto args = args_as_run(task, base_.experiment, options_.quick);
+  record.args_json = json_object(args);
+  if (options_.quick)
+    record.quick_replaced_json = json_object(replaced_by_quick(args_as_run(declared, base_.experiment, false), args));
   const fs::path staging = out_ / ("." + task.name + ".partial");
   temporaries_.push_back(staging);
   fs::remove_all(staging);
@@ -177,11 +203,17 @@ void Runner::run_task(const TaskDecl& task) {
   if (task.is_plot()) {
     begin(fmt::format("plot {}", task.name));
     RunRecord run;
-    const TaskContext ctx{task, base_.experiment, base_.spec->module, data_, staging, run, options_, reporter_};
-    run_plot_task(ctx, record.args_json, out_ / "manifest.partial.json", staging / "plot.png");
-    publish(staging / "plot.png", out_ / (task.name + ".png"));
+    const TaskContext ctx{task, base_.experiment, base_.spec->module, data_, staging, run, options_, reporter_, {}, {}};
+    const std::string failure = run_plot_task(ctx, record.args_json, out_ / "manifest.partial.json", staging / "plot.png");
+    if (failure.empty()) {
+      publish(staging / "plot.png", out_ / (task.name + ".png"));
+      record.plot = task.name + ".png";
+    } else {
+      // The data are written already: the run goes on, the manifest says the plot is missing.
+      record.warnings.push_back(failure);
+      if (reporter_.warning) reporter_.warning(failure + "; the data are written, the plot is not");
+    }
     fs::remove_all(staging);
-    record.plot = task.name + ".png";
   } else {
     for (const Assignment& point : sweep_points(task.sweeps)) {
       throw_if_interrupted();
@@ -216,7 +248,15 @@ void Runner::run_point(const TaskDecl& task, const Assignment& point, const fs::
   if (!program) throw runtime::DataError(fmt::format("task '{}': the network does not compile", task.name));
 
   record.runs.emplace_back().params = point;
-  const TaskContext ctx{task, base_.experiment, module, data_, dir, record.runs.back(), options_, reporter_};
+  std::string sets;
+  for (const std::string& set : options_.sets) sets += set + "\n";
+  const std::string stamp = fmt::format("spec sha1 {}\nsets\n{}args {}\npoint {}\n", manifest_.spec_sha1, sets,
+                                        record.args_json, point_dir(point));
+  // One folder per job (by the stamp's hash): a --quick run, or one with other sets, never
+  // empties the folder of a long run's networks.
+  const fs::path networks = out_ / ".resume" / task.name / sha1_hex(stamp).substr(0, 16);
+  const TaskContext ctx{task,     base_.experiment, module, data_,   dir, record.runs.back(), options_, reporter_,
+                        networks, stamp};
   try {
     run_body(ctx, *program);
   } catch (const jobs::NanResult& e) {  // say which task (and sweep point) it was

@@ -5,7 +5,10 @@
 //   OUT/manifest.json             last: spec hash, params, seeds, versions, timings, file list
 // A task writes into OUT/.<task>.partial and is renamed into place when it has finished, so an
 // interrupted or failed run leaves no half-written result; the manifest of an earlier run is
-// removed first, so a manifest always describes the results beside it.
+// removed first, so a manifest always describes the results beside it. Train tasks also save
+// their finished networks, `chunk` at a time, under OUT/.resume/<task>/<job>/: with
+// `resume`, a run trains only the networks no earlier run of the same spec, sets and arguments
+// finished (network_store.h).
 #pragma once
 #include <functional>
 #include <string>
@@ -27,6 +30,7 @@ struct RunOptions {
   std::vector<std::string> sets;        // --set NAME=VALUE, applied to every sweep point
   std::string out;                      // output folder; empty: out/<spec file stem>
   bool quick = false;                   // apply the spec's `quick` overrides
+  bool resume = false;                  // train tasks reuse the networks an earlier run saved
   int threads = 0;                      // 0: all cores
   std::vector<std::string> plugin_paths;
   std::vector<std::string> only;        // run only these tasks (and nothing else); empty: all

@@ -59,7 +59,8 @@ TaskBody task_body(const Signature& signature, const CheckedArgs& checked) {
                      a.integers("save_at"),
                      a.integer("loss_every"),
                      a.kind<runtime::Backprop>("backprop"),
-                     a.kind<runtime::Precision>("precision")};
+                     a.kind<runtime::Precision>("precision"),
+                     a.integer("chunk")};
   if (name == "predict")
     return PredictTask{a.text("network"),      a.kind<runtime::PredictKind>("kind"), a.text("x_train"),
                        a.text("y_train"),      a.text("x_test"),                     a.number("t"),

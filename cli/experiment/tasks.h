@@ -22,15 +22,25 @@ struct TaskContext {
   RunRecord& record;
   const RunOptions& options;
   const Reporter& reporter;
+  // Train tasks: where the finished networks of this sweep point are saved, and what they belong
+  // to (spec, sets, arguments and point; saved networks of anything else are not reused).
+  std::filesystem::path networks_dir;
+  std::string networks_stamp;
 };
 
 void run_kernel_task(const TaskContext& ctx, const KernelTask& task, const runtime::KernelProgram& program);
 void run_empirical_task(const TaskContext& ctx, const EmpiricalTask& task, const runtime::KernelProgram& program);
 void run_train_task(const TaskContext& ctx, const TrainTask& task, const runtime::KernelProgram& program);
 void run_predict_task(const TaskContext& ctx, const PredictTask& task, const runtime::KernelProgram& program);
+// The flow time a predict task computes at: its t, or lr * steps of its flow_of train task as that
+// task runs (with --quick: its quick steps). Throws DataError when flow_of names no train task.
+double predict_flow_time(const Experiment& experiment, const std::string& task_name, const PredictTask& task,
+                         bool quick);
 // Draws OUT/<task>.png (written to `png`) with scripts/plot_figure.py from the manifest so far.
-// `args_json` is the plot task's arguments as the manifest writes them.
-void run_plot_task(const TaskContext& ctx, const std::string& args_json, const std::filesystem::path& manifest,
+// `args_json` is the plot task's arguments as the manifest writes them. Returns why the plot
+// could not be drawn (no script, no python, the script failed: with its last line of stderr), or
+// "" when it was: a plot that fails does not stop the run, whose data are already written.
+std::string run_plot_task(const TaskContext& ctx, const std::string& args_json, const std::filesystem::path& manifest,
                    const std::filesystem::path& png);
 
 // Writes a 2-D matrix or an n-d array into ctx.dir and lists it in the record.

@@ -26,6 +26,7 @@ class NetworkBuilder {
   std::optional<int> count(const ArgMap& args, const std::string& name, std::optional<int> fallback);
   std::optional<double> sigma(const ArgMap& args, const std::string& name, double fallback);
   std::optional<FunctionDef> function(const ast::Arg& arg, bool surrogate);
+  void warn_if_identity(const FunctionDef& surrogate, const ast::Arg& written);
   template <class Node>
   SourceRange at(const Node& node) const { return ast::range_of(node, s_.file()); }
 
@@ -94,6 +95,7 @@ std::optional<Layer> NetworkBuilder::layer(const ast::Layer& l) {
     if (args.count("surrogate") != 0) {
       out.surrogate = function(*args.at("surrogate"), /*surrogate=*/true);
       ok = ok && out.surrogate.has_value();
+      if (out.surrogate) warn_if_identity(*out.surrogate, *args.at("surrogate"));
     }
     if (!ok || !width || !sigma_w || !sigma_b) return std::nullopt;
     out.width = *width;
@@ -178,7 +180,11 @@ std::optional<FunctionDef> NetworkBuilder::function(const ast::Arg& arg, bool su
       }
       return *user.def;
     }
-    if (is_builtin_activation(name->name)) {
+    if (!surrogate && is_builtin_surrogate(name->name)) {
+      s_.diags().error(at(*name), fmt::format("'{}' is a surrogate (g = 1); it cannot be used as an activation", name->name));
+      return std::nullopt;
+    }
+    if (is_builtin_activation(name->name) || is_builtin_surrogate(name->name)) {
       graph::GraphContext& g = s_.context();
       const graph::Expr x = g.x();
       FunctionDef def;
@@ -193,6 +199,8 @@ std::optional<FunctionDef> NetworkBuilder::function(const ast::Arg& arg, bool su
     }
     s_.diags().error(at(*name), fmt::format("unknown {} '{}'", role, name->name));
     std::vector<std::string> candidates = builtin_activation_names();
+    if (surrogate)
+      for (std::string& f : builtin_surrogate_names()) candidates.push_back(std::move(f));
     for (std::string& f : s_.user_function_names()) candidates.push_back(std::move(f));
     if (const std::string close = did_you_mean(name->name, candidates); !close.empty())
       s_.diags().note(at(*name), fmt::format("did you mean '{}'?", close));
@@ -207,6 +215,18 @@ std::optional<FunctionDef> NetworkBuilder::function(const ast::Arg& arg, bool su
   def.body = body;
   def.where = where;
   return def;
+}
+
+// A surrogate g(x) = x (`identity`, `x`, or a function that is x) is almost always meant as the
+// straight-through estimator g = 1, which several libraries call "identity" (the derivative of
+// the identity). sgntk keeps g(x) = x, as written, and says so.
+void NetworkBuilder::warn_if_identity(const FunctionDef& surrogate, const ast::Arg& written) {
+  if (!surrogate.is_expression() || surrogate.expr() != s_.context().x()) return;
+  const SourceRange where = at(written.value);
+  s_.diags().warning(where, fmt::format("surrogate '{}' is g(x) = x, the identity function, not the straight-through "
+                                        "estimator g(x) = 1",
+                                        s_.file().text().substr(where.begin, where.end - where.begin)));
+  s_.diags().note(where, "for g(x) = 1 write 'surrogate = straight_through'");
 }
 
 }  // namespace

@@ -37,12 +37,17 @@ constexpr std::array functions{
     BuiltinFunction{"atan", 1, unary<Kind::Atan>},
     BuiltinFunction{"delta", 1, [](GraphContext& g, Args a) { return graph::delta(g, a[0]); }},
     BuiltinFunction{"identity", 1, [](GraphContext&, Args a) { return a[0]; }},
+    // The straight-through estimator g(x) = 1: the surrogate snnTorch calls
+    // straight_through_estimator. Not `identity`, which is g(x) = x.
+    BuiltinFunction{"straight_through", 1, [](GraphContext& g, Args) { return g.constant(1); }},
     BuiltinFunction{"min", 2, binary<Kind::Min>},
     BuiltinFunction{"max", 2, binary<Kind::Max>},
 };
 
 constexpr std::array<std::string_view, 12> activations{
     "erf", "sign", "heaviside", "relu", "tanh", "sigmoid", "identity", "abs", "sin", "cos", "atan", "exp"};
+
+constexpr std::array<std::string_view, 1> surrogates{"straight_through"};
 
 }  // namespace
 
@@ -63,6 +68,12 @@ bool is_builtin_activation(std::string_view name) {
 }
 
 std::vector<std::string> builtin_activation_names() { return {activations.begin(), activations.end()}; }
+
+bool is_builtin_surrogate(std::string_view name) {
+  return std::find(surrogates.begin(), surrogates.end(), name) != surrogates.end();
+}
+
+std::vector<std::string> builtin_surrogate_names() { return {surrogates.begin(), surrogates.end()}; }
 
 std::optional<double> builtin_constant(std::string_view name) {
   if (name == "pi") return std::numbers::pi;

@@ -1,5 +1,6 @@
 // The names a spec can use without defining them: mathematical functions (callable in any
-// expression), the subset usable by name as an activation or surrogate, and the constants.
+// expression), the subset usable by name as an activation or surrogate, the one usable by name
+// as a surrogate only, and the constants.
 #pragma once
 #include <optional>
 #include <span>
@@ -17,14 +18,18 @@ struct BuiltinFunction {
   graph::Expr (*build)(graph::GraphContext& g, std::span<const graph::Expr> args);
 };
 
-// exp log sqrt abs sign heaviside relu erf erfc tanh sigmoid sin cos atan delta identity (unary),
-// min max (binary). nullptr for any other name.
+// exp log sqrt abs sign heaviside relu erf erfc tanh sigmoid sin cos atan delta identity
+// straight_through (unary; straight_through(x) = 1), min max (binary). nullptr for any other name.
 const BuiltinFunction* find_builtin_function(std::string_view name);
 std::vector<std::string> builtin_function_names();
 
 // erf sign heaviside relu tanh sigmoid identity abs sin cos atan exp: usable as `act = erf`.
 bool is_builtin_activation(std::string_view name);
 std::vector<std::string> builtin_activation_names();
+
+// straight_through: usable by name as a surrogate only (`surrogate = straight_through`, g = 1).
+bool is_builtin_surrogate(std::string_view name);
+std::vector<std::string> builtin_surrogate_names();
 
 // pi, e, inf; std::nullopt for any other name.
 std::optional<double> builtin_constant(std::string_view name);

@@ -1,7 +1,8 @@
 // Golden diagnostics: every tests/errors/bad_*.sgntk must make `sgntk check` exit with 1 and
-// print exactly its bad_*.expect on stderr (paths as given, relative to the repository root).
+// print exactly its bad_*.expect on stderr (paths as given, relative to the repository root);
+// every warn_*.sgntk must pass (exit 0) with exactly its warn_*.expect on stderr.
 // After an intended change of wording, regenerate from the repository root and review the diff:
-//   for f in tests/errors/bad_*.sgntk; do build/sgntk check "$f" 2> "${f%.sgntk}.expect"; done
+//   for f in tests/errors/{bad,warn}_*.sgntk; do build/sgntk check "$f" 2> "${f%.sgntk}.expect"; done
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -23,21 +24,21 @@ std::string read_file(const fs::path& path) {
   return buffer.str();
 }
 
-std::vector<fs::path> bad_specs() {
+// The specs tests/errors/PREFIX*.sgntk, sorted.
+std::vector<fs::path> specs_named(const std::string& prefix) {
   std::vector<fs::path> out;
   for (const auto& entry : fs::directory_iterator(fs::path(SGNTK_SOURCE_DIR) / "tests/errors")) {
     const std::string name = entry.path().filename().string();
-    if (name.rfind("bad_", 0) == 0 && entry.path().extension() == ".sgntk") out.push_back(entry.path());
+    if (name.rfind(prefix, 0) == 0 && entry.path().extension() == ".sgntk") out.push_back(entry.path());
   }
   std::sort(out.begin(), out.end());
   return out;
 }
 
-}  // namespace
-
-TEST_CASE("every bad spec fails with exactly its expected diagnostics") {
-  const std::vector<fs::path> specs = bad_specs();
-  CHECK(specs.size() >= 25);
+// `sgntk check` on every tests/errors/PREFIX*.sgntk: its exit code, whether it prints the spec on
+// stdout (only when it passes), and exactly its .expect on stderr. Returns how many specs there are.
+std::size_t check_goldens(const std::string& prefix, int exit_code) {
+  const std::vector<fs::path> specs = specs_named(prefix);
   for (const fs::path& spec : specs) {
     const std::string relative = "tests/errors/" + spec.filename().string();
     CAPTURE(relative);
@@ -45,11 +46,18 @@ TEST_CASE("every bad spec fails with exactly its expected diagnostics") {
     expect.replace_extension(".expect");
     REQUIRE(fs::exists(expect));
     const auto result = run_process({SGNTK_EXE, "check", relative}, SGNTK_SOURCE_DIR);
-    CHECK(result.exit_code == 1);
-    CHECK(result.out.empty());
+    CHECK(result.exit_code == exit_code);
+    CHECK(result.out.empty() == (exit_code != 0));
     CHECK(result.err == read_file(expect));
   }
+  return specs.size();
 }
+
+}  // namespace
+
+TEST_CASE("every bad spec fails with exactly its expected diagnostics") { CHECK(check_goldens("bad_", 1) >= 25); }
+
+TEST_CASE("every warn spec passes with exactly its expected warnings") { CHECK(check_goldens("warn_", 0) >= 1); }
 
 TEST_CASE("an unknown --set name is an input error with a did-you-mean note") {
   const auto result = run_process({SGNTK_EXE, "check", "specs/paper/erf_ntk.sgntk", "--set", "mm=3"}, SGNTK_SOURCE_DIR);

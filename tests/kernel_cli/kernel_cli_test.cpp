@@ -2,6 +2,8 @@
 // every kind of bad data: a diagnostic, exit code 1 and no output file.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <cstdlib>
 #include <fstream>
@@ -181,4 +183,42 @@ TEST_CASE("usage errors exit 2, spec errors exit 1, --help exits 0") {
   const auto r = kernel({"specs/paper/sign_sgl.sgntk", "--kind", "nngp", "--set", "q=1", "--x1", grid, "--out", dir.file("k.csv")});
   CHECK(r.exit_code == 1);
   CHECK(!fs::exists(dir.path / "k.csv"));
+}
+
+TEST_CASE("surrogate = straight_through is g = 1: the closed form, the straight_through plugin, not identity") {
+  // One hidden sign layer, sigma_w = 1, sigma_b = 0, unit inputs in d = 2: a = b = 1/2,
+  // Sigma^1 = <x,x'>/2, Sigma^2 = (2/pi) asin(<x,x'>), mSigma^2 = E[2 delta(u) g(v)]. With g = 1 that
+  // is 2/sqrt(2 pi a) = 2/sqrt(pi), so I = <x,x'>/sqrt(pi) + (2/pi) asin(<x,x'>); with g(x) = x
+  // (identity) it is 0 (E[delta(u) v] = c * 0 / a), so I = Sigma^2.
+  TempDir dir;
+  const std::string body = "  readout()\n}\n";
+  const auto spec = [&](const std::string& name, const std::string& head, const std::string& surrogate) {
+    return dir.file(name, head + "network net(input = 2) {\n  dense(width = 10, act = sign, surrogate = " + surrogate +
+                              ")\n" + body);
+  };
+  const std::string builtin = spec("builtin.sgntk", "", "straight_through");
+  const std::string plugin = spec("plugin.sgntk", "surrogate st = plugin(\"straight_through\")\n", "st");
+  const std::string identity = spec("identity.sgntk", "", "identity");
+  const auto row_of = [&](const std::string& s, const std::string& name) {
+    const std::string out = dir.file(name);
+    const auto r = kernel({s, "--kind", "sgntk", "--x1", mid, "--x2", grid, "--out", out, "--quiet"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    return std::make_pair(read_csv_row(out), r.err);
+  };
+  const auto [st, st_err] = row_of(builtin, "st.csv");
+  const auto [pl, pl_err] = row_of(plugin, "pl.csv");
+  const auto [id, id_err] = row_of(identity, "id.csv");
+  REQUIRE(st.size() == 100);
+  CHECK(st_err.find("warning") == std::string::npos);
+  CHECK(id_err.find("warning: surrogate 'identity' is g(x) = x") != std::string::npos);
+  for (std::size_t j = 0; j < 100; ++j) {
+    CAPTURE(j);
+    const double alpha = 2 * M_PI * static_cast<double>(j) / 100 - M_PI;
+    const double c = std::clamp(std::cos(alpha), -1.0, 1.0);  // <x_mid, x(alpha)>, x_mid = (0, 1)
+    const double sigma2 = 2 / M_PI * std::asin(c);
+    CHECK(st[j] == doctest::Approx(c / std::sqrt(M_PI) + sigma2).epsilon(1e-12));
+    CHECK(pl[j] == doctest::Approx(st[j]).epsilon(1e-13));
+    CHECK(id[j] == doctest::Approx(sigma2).epsilon(1e-12));
+  }
 }

@@ -1,13 +1,15 @@
-// The quick Figure 3 of the paper: sign networks trained by SGL against the SG-NTK
-// Gaussian process at the same flow time t = lr * steps, and every spec under specs/ runs.
+// The quick Figure 3 of the paper: sign networks trained by SGL on the authors' points against the
+// SG-NTK Gaussian process at the same flow time t = lr * steps, and every spec under specs/ runs.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <set>
 
 #include "cli/experiment/load_experiment.h"
 #include "npy_reader.h"
+#include "tests/support/read_file.h"
 #include "tests/support/run_process.h"
 
 namespace fs = std::filesystem;
@@ -39,8 +41,28 @@ TEST_CASE("quick Figure 3: the SGL ensemble mean lies in the SG-NTK GP band and 
   const auto mean = read_npy((out / "gp/mean.npy").string());
   const auto sd = read_npy((out / "gp/std.npy").string());
   REQUIRE(mean.shape == std::vector<long>{100, 1});
-  std::set<long> training;  // select(grid, every = 7)
-  for (long i = 0; i < 100; i += 7) training.insert(i);
+  // The authors' training points (grid indices from their PRNGKey(3)), as the tasks received them.
+  const std::vector<long> authors{54, 69, 18, 41, 23, 50, 65, 82, 63, 3, 0, 4, 58, 79, 95};
+  const std::set<long> training(authors.begin(), authors.end());
+  const auto grid = read_npy((out / "data/grid.npy").string());
+  for (const char* x_file : {"sgl/n_20/x.npy", "sgl/n_500/x.npy", "gp/x_train.npy"}) {
+    CAPTURE(x_file);
+    const auto x = read_npy((out / x_file).string());
+    REQUIRE(x.shape == std::vector<long>{15, 2});
+    for (std::size_t i = 0; i < 15; ++i)
+      for (std::size_t k = 0; k < 2; ++k) CHECK(x.data[2 * i + k] == grid.data[2 * static_cast<std::size_t>(authors[i]) + k]);
+  }
+
+  // The manifest says what the GP computed: t = 100 (the networks' flow time under --quick), and
+  // that --quick replaced the spec's t = inf.
+  const std::string manifest = sgntk::test::read_file(out / "manifest.json");
+  CHECK(manifest.find(R"("name": "gp", "kind": "predict")") != std::string::npos);
+  const std::size_t gp = manifest.find(R"("name": "gp")");
+  const std::string gp_record = manifest.substr(gp, manifest.find(R"("name": "sigma_regression")") - gp);
+  CHECK(gp_record.find(R"("t": 100)") != std::string::npos);
+  CHECK(gp_record.find(R"("t": "inf")") != std::string::npos);  // in quick_replaced only
+  CHECK(gp_record.find(R"("quick_replaced": {"flow_of": null, "t": "inf"})") != std::string::npos);
+  CHECK(gp_record.find(R"("values": {"t": 100})") != std::string::npos);
 
   double rms[2] = {0, 0};
   const long widths[2] = {20, 500};
@@ -97,4 +119,27 @@ TEST_CASE("every spec under specs/ runs: --quick with tasks, check without" * do
       CHECK(fs::exists(out / (task.is_plot() ? task.name + ".png" : task.name)));
   }
   CHECK(runs >= 4);  // the four paper figures
+}
+
+TEST_CASE("the kappa = 0.2 variant of Figure 3: the GP mean at t = inf is Figure 3's, its std 1/5 of it") {
+  // Both at full size (t = inf), the GP task only: kernels and a solve, no training.
+  const fs::path plain = fresh_dir("figure3_gp"), kappa = fresh_dir("figure3_kappa_gp");
+  for (const auto& [spec, out] : {std::pair{"specs/paper/figure3.sgntk", plain}, {"specs/paper/figure3_kappa.sgntk", kappa}}) {
+    const auto result = run_process({SGNTK_EXE, "run", spec, "--only", "gp", "--quiet", "--out", out.string()},
+                                    SGNTK_SOURCE_DIR);
+    INFO(result.err);
+    REQUIRE(result.exit_code == 0);
+  }
+  const auto mean = read_npy((plain / "gp/mean.npy").string()), sd = read_npy((plain / "gp/std.npy").string());
+  const auto mean_k = read_npy((kappa / "gp/mean.npy").string()), sd_k = read_npy((kappa / "gp/std.npy").string());
+  REQUIRE(mean.data.size() == 100);
+  REQUIRE(mean_k.data.size() == 100);
+  double largest_sd = 0;
+  for (std::size_t i = 0; i < 100; ++i) {
+    CAPTURE(i);
+    CHECK(mean_k.data[i] == doctest::Approx(mean.data[i]).epsilon(1e-12).scale(1));
+    CHECK(sd_k.data[i] == doctest::Approx(0.2 * sd.data[i]).epsilon(1e-12).scale(1));
+    largest_sd = std::max(largest_sd, sd.data[i]);
+  }
+  CHECK(largest_sd > 0.1);  // a band to narrow: away from the training points the GP is uncertain
 }
