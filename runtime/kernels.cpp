@@ -135,7 +135,10 @@ KernelSummary compute_kernel_into(const KernelProgram& program, KernelKind kind,
   const FusedTile fused(program, kind, x1, x2, d1, d2, divergent);
   tbb::task_arena arena(options.threads > 0 ? options.threads : tbb::task_arena::automatic);
   // Progress is reported between chunks of jobs, from this thread only.
-  const std::size_t chunks = options.progress ? std::min<std::size_t>(100, jobs.size()) : 1;
+  // Jobs run row-major in chunks: after a chunk, every row above its last job's tile row is
+  // final (its lower part is mirrored from earlier rows).
+  // (Each chunk ends in a barrier: few chunks when only the file is waiting for rows.)
+  const std::size_t chunks = std::min<std::size_t>(options.progress ? 100 : options.rows_done ? 16 : 1, jobs.size());
   for (std::size_t chunk = 0; chunk < chunks; ++chunk) {
     const std::size_t begin = jobs.size() * chunk / chunks, end = jobs.size() * (chunk + 1) / chunks;
     arena.execute([&] {
@@ -148,6 +151,7 @@ KernelSummary compute_kernel_into(const KernelProgram& program, KernelKind kind,
     });
     if (options.cancelled && options.cancelled()) throw Cancelled();
     if (options.progress) options.progress(static_cast<double>(end) / static_cast<double>(jobs.size()));
+    if (options.rows_done) options.rows_done(end < jobs.size() ? jobs[end].i0 : out.rows);
   }
   divergent.throw_if_any(out.rows * out.cols, "kernel entries");
   return {first_nan.get(out.cols)};

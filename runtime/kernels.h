@@ -21,6 +21,9 @@ struct KernelOptions {
   // Polled before each tile (from any thread): once it returns true the remaining tiles are
   // skipped and compute_kernel throws Cancelled. For Ctrl-C in the Python package.
   std::function<bool()> cancelled;
+  // Called from the calling thread as the work advances: rows [0, r) of the destination are
+  // final. A file destination starts writing them to disk while the rest is computed.
+  std::function<void(std::size_t)> rows_done;
 };
 
 // A row-major destination of rows x cols doubles, row r starting at data + r * stride: a

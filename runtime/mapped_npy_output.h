@@ -24,6 +24,10 @@ class MappedNpyOutput {
   // The data region, every entry zero until written. Valid until commit() or destruction.
   MatrixView view() const { return {data_, rows_, cols_, cols_}; }
 
+  // Rows [0, rows) are final: starts writing them to disk now (sync_file_range), so that the
+  // disk works while the rest is computed and commit() has less left to wait for.
+  void flush_rows(std::size_t rows);
+
   // msync + fsync + rename onto the target; throws DataError naming the target (the temporary is
   // then removed and the target unchanged). At most once.
   void commit();
@@ -38,6 +42,7 @@ class MappedNpyOutput {
   std::size_t map_bytes_ = 0;
   double* data_ = nullptr;
   std::size_t rows_, cols_;
+  std::size_t header_bytes_ = 0, flushed_rows_ = 0;
 };
 
 }  // namespace sgntk::runtime

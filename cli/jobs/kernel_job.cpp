@@ -36,7 +36,9 @@ void kernel_to_file(const runtime::KernelProgram& program, runtime::KernelKind k
   }
   runtime::MappedNpyOutput out(path, static_cast<std::size_t>(x1.rows()),
                                static_cast<std::size_t>(x2 ? x2->rows() : x1.rows()));
-  kernel_into(program, kind, x1, x2, out.view(), options);
+  runtime::KernelOptions streamed = options;
+  streamed.rows_done = [&out](std::size_t rows) { out.flush_rows(rows); };
+  kernel_into(program, kind, x1, x2, out.view(), streamed);
   out.commit();
 }
 
