@@ -238,9 +238,9 @@ SGNTK_VECTOR_CLONES void one_plus_sign_sign(const double* c, const double* alpha
 }
 
 SGNTK_VECTOR_CLONES bool any_antiparallel(const double* c, const double* y, std::size_t n) {
-  bool any = false;
-  for (std::size_t i = 0; i < n; ++i) any |= c[i] < 0 && y[i] < 0.5 * -c[i];
-  return any;
+  std::size_t count = 0;  // a count, without short-circuits, vectorises
+  for (std::size_t i = 0; i < n; ++i) count += static_cast<std::size_t>((c[i] < 0) & (y[i] < 0.5 * -c[i]));
+  return count > 0;
 }
 
 SGNTK_VECTOR_CLONES void sign_distance(const double* c, const double* alpha, double* out, std::size_t n) {

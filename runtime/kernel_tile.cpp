@@ -252,9 +252,9 @@ SGNTK_VECTOR_CLONES void needs_fixup(const double* a, const double* b, const dou
 
 // Whether gap[k] < bound * a[k] b[k] for some entry.
 SGNTK_VECTOR_CLONES bool any_below(const double* gap, const double* a, const double* b, double bound, std::size_t n) {
-  bool any = false;
-  for (std::size_t k = 0; k < n; ++k) any |= gap[k] < bound * a[k] * b[k];
-  return any;
+  std::size_t count = 0;  // a count, without short-circuits, vectorises
+  for (std::size_t k = 0; k < n; ++k) count += static_cast<std::size_t>(gap[k] < bound * a[k] * b[k]);
+  return count > 0;
 }
 
 SGNTK_VECTOR_CLONES void affine(const double* e, double w2, double b2, double* c, std::size_t n) {
@@ -335,7 +335,12 @@ const double* FusedTile::run(std::size_t i0, std::size_t j0, std::size_t ni, std
     const Scales next = reader_of(p_, static_cast<std::ptrdiff_t>(l));
     // The analytic gap only where some entry is nearly collinear (|rho| > 0.87): elsewhere the
     // gap formed from (a', b', c') is as precise (rho' stays below 0.9, so ab - c^2 >= ab / 5).
-    if (d1_.distance_ok[l] && d2_.distance_ok[l] && detail::any_below(w.gap.data(), w.a.data(), w.b.data(), rho_fixup, m)) {
+    // After the last hidden layer only c (and theta) are read: no gap, no distance.
+    const bool last = l + 1 == p_.hidden.size();
+    if (last) {
+      detail::affine(w.e.data(), next.w2, next.b2, w.c.data(), m);
+    } else if (d1_.distance_ok[l] && d2_.distance_ok[l] &&
+               detail::any_below(w.gap.data(), w.a.data(), w.b.data(), rho_fixup, m)) {
       expectation_distance(layer.nngp, w.q, w.dist.data(), w.distance.data());
       spread_rows(d1_.expect[l].data() + i0, ni, nj, m, w.big_a.data());
       spread_cols(d2_.expect[l].data() + j0, ni, nj, m, w.big_b.data());
