@@ -128,10 +128,6 @@ double sin_sin(double a, double b, double c, double k, double l) {
 }
 
 
-// The vectorised loops below are compiled for three units and chosen at load time (ifunc);
-// floating-point contraction is off (ISO C++), so every clone does the same arithmetic.
-#define SGNTK_VECTOR_CLONES __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
-
 constexpr double inv_2pi = 1.0 / (2.0 * pi);
 
 }  // namespace

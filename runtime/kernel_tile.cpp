@@ -189,8 +189,6 @@ void spread_cols(const double* v, std::size_t ni, std::size_t nj, std::size_t m,
 
 namespace detail {
 
-#define SGNTK_VECTOR_CLONES __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
-
 // gap = ab - c^2 (stably) and dist = a + b - 2c, clamped at 0 (NaN also becomes 0, as fmax does).
 SGNTK_VECTOR_CLONES void gap_and_distance(const double* a, const double* b, const double* c, double* gap, double* dist,
                                           std::size_t n) {

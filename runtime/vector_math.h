@@ -5,6 +5,11 @@
 #pragma once
 #include <cstddef>
 
+// Marks a function of plain loops over arrays to be compiled three times, for the baseline
+// x86-64, AVX2 + FMA and AVX-512, the copy for the machine chosen when the program loads (ifunc).
+// Floating-point contraction is off (ISO C++), so every copy does the same arithmetic.
+#define SGNTK_VECTOR_CLONES __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
+
 namespace sgntk::runtime::vector_math {
 
 inline constexpr std::size_t lanes = 8;  // the widest vector (AVX-512, 8 doubles)
