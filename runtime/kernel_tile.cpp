@@ -32,12 +32,22 @@ Scales reader_of(const KernelProgram& p, std::ptrdiff_t l) {
 }
 
 // Per-thread tile arrays, reused by every tile the thread runs.
-struct Workspace {
-  alignas(64) std::array<double, entries> a, b, c, gap, dist, theta, e, d, distance, big_a, big_b, result;
-  std::array<bool, entries> divergent;
-  std::array<unsigned char, entries> flag;
+// The nearly collinear entries of a tile, gathered for the analytic gap (FusedTile::exact_gaps).
+struct Gathered {
+  alignas(64) std::array<double, entries> a, b, c, gap, dist, e, big_a, big_b, distance, gap_out, dist_out;
   TileQuantities q;
 };
+
+struct Workspace {
+  alignas(64) std::array<double, entries> a, b, c, gap, dist, theta, e, d, big_a, big_b, result;
+  std::array<bool, entries> divergent;
+  std::array<unsigned char, entries> flag;
+  std::array<std::size_t, entries> index;
+  TileQuantities q;
+  Gathered sub;
+};
+
+thread_local Workspace workspace;
 
 // The exact gap and distance of the input covariance of x and x' (scales w2 / dim and b2):
 // with a = alpha |x|^2 + beta, b = alpha |x'|^2 + beta, c = alpha x.x' + beta,
@@ -248,13 +258,6 @@ SGNTK_VECTOR_CLONES void needs_fixup(const double* a, const double* b, const dou
     flag[k] = (gap[k] < rho_bound * a[k] * b[k]) | (std::fabs(c[k]) < small_bound * scale[k]);
 }
 
-// Whether gap[k] < bound * a[k] b[k] for some entry.
-SGNTK_VECTOR_CLONES bool any_below(const double* gap, const double* a, const double* b, double bound, std::size_t n) {
-  std::size_t count = 0;  // a count, without short-circuits, vectorises
-  for (std::size_t k = 0; k < n; ++k) count += static_cast<std::size_t>(gap[k] < bound * a[k] * b[k]);
-  return count > 0;
-}
-
 SGNTK_VECTOR_CLONES void affine(const double* e, double w2, double b2, double* c, std::size_t n) {
   for (std::size_t k = 0; k < n; ++k) c[k] = w2 * e[k] + b2;
 }
@@ -265,8 +268,25 @@ SGNTK_VECTOR_CLONES void ntk_step(const double* d, const double* c, double w2, d
 
 }  // namespace detail
 
+void FusedTile::exact_gaps(std::size_t l, std::size_t i0, std::size_t j0, std::size_t nj, std::size_t nf, double w2,
+                           double b2) const {
+  Workspace& w = workspace;
+  Gathered& g = w.sub;
+  const std::size_t mf = padded(nf);
+  for (std::size_t f = 0; f < mf; ++f) {
+    const std::size_t k = w.index[std::min(f, nf - 1)];  // padding repeats the last one
+    g.a[f] = w.a[k], g.b[f] = w.b[k], g.c[f] = w.c[k], g.gap[f] = w.gap[k], g.dist[f] = w.dist[k], g.e[f] = w.e[k];
+    g.big_a[f] = d1_.expect[l][i0 + k / nj];
+    g.big_b[f] = d2_.expect[l][j0 + k % nj];
+  }
+  g.q.reset({g.a.data(), g.b.data(), g.c.data(), g.gap.data(), mf});
+  expectation_distance(p_.hidden[l].nngp, g.q, g.dist.data(), g.distance.data());
+  detail::propagate_exact(g.e.data(), g.distance.data(), g.big_a.data(), g.big_b.data(), w2, b2, g.gap_out.data(),
+                          g.dist_out.data(), mf);
+}
+
 const double* FusedTile::run(std::size_t i0, std::size_t j0, std::size_t ni, std::size_t nj, std::size_t weight) const {
-  thread_local Workspace w;
+  Workspace& w = workspace;
   const std::size_t n = ni * nj, m = padded(n), dim = static_cast<std::size_t>(x1_.cols());
 
   // Input layer: c = alpha x.x' + beta, the dot products vectorised over the tile's columns.
@@ -337,19 +357,23 @@ const double* FusedTile::run(std::size_t i0, std::size_t j0, std::size_t ni, std
     const bool last = l + 1 == p_.hidden.size();
     if (last) {
       detail::affine(w.e.data(), next.w2, next.b2, w.c.data(), m);
-    } else if (d1_.distance_ok[l] && d2_.distance_ok[l] &&
-               detail::any_below(w.gap.data(), w.a.data(), w.b.data(), rho_fixup, m)) {
-      expectation_distance(layer.nngp, w.q, w.dist.data(), w.distance.data());
-      spread_rows(d1_.expect[l].data() + i0, ni, nj, m, w.big_a.data());
-      spread_cols(d2_.expect[l].data() + j0, ni, nj, m, w.big_b.data());
-      detail::propagate_exact(w.e.data(), w.distance.data(), w.big_a.data(), w.big_b.data(), next.w2, next.b2,
-                              w.gap.data(), w.dist.data(), m);
-      detail::affine(w.e.data(), next.w2, next.b2, w.c.data(), m);
     } else {
+      // The analytic gap only for the nearly collinear entries (|rho| > 0.87), gathered into a
+      // short array: elsewhere the gap formed from (a', b', c') is as precise (rho' stays
+      // below 0.9 there, so ab - c^2 >= ab / 5 and its rounding is 1e-15 of it).
+      std::size_t nf = 0;
+      if (d1_.distance_ok[l] && d2_.distance_ok[l])
+        for (std::size_t k = 0; k < n; ++k)  // (the padding beyond n is never read)
+          if (w.gap[k] < rho_fixup * w.a[k] * w.b[k]) w.index[nf++] = k;
+      if (nf > 0) exact_gaps(l, i0, j0, nj, nf, next.w2, next.b2);
       detail::affine(w.e.data(), next.w2, next.b2, w.c.data(), m);
       spread_rows(d1_.sigma[l + 1].data() + i0, ni, nj, m, w.a.data());
       spread_cols(d2_.sigma[l + 1].data() + j0, ni, nj, m, w.b.data());
       detail::gap_and_distance(w.a.data(), w.b.data(), w.c.data(), w.gap.data(), w.dist.data(), m);
+      for (std::size_t f = 0; f < nf; ++f) {
+        w.gap[w.index[f]] = w.sub.gap_out[f];
+        w.dist[w.index[f]] = w.sub.dist_out[f];
+      }
     }
     if (with_dot) detail::ntk_step(w.d.data(), w.c.data(), next.w2, w.theta.data(), m);
   }

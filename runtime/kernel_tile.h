@@ -50,6 +50,11 @@ class FusedTile {
   const double* run(std::size_t i0, std::size_t j0, std::size_t ni, std::size_t nj, std::size_t weight) const;
 
  private:
+  // The next gap and distance of the nf nearly collinear entries of layer l (indices in the
+  // thread's workspace), from the layer's analytic distance.
+  void exact_gaps(std::size_t l, std::size_t i0, std::size_t j0, std::size_t nj, std::size_t nf, double w2,
+                  double b2) const;
+
   const KernelProgram& p_;
   KernelKind kind_;
   const RowMatrix &x1_, &x2_;
