@@ -1,13 +1,27 @@
 #include "cli/common_options.h"
 
+#include "compiler/sema/load_spec.h"
+
 namespace sgntk::cli {
+namespace {
+
+// The syntax of one --set; whether the spec has that param is the spec's business (exit 1).
+const CLI::Validator set_syntax(
+    [](std::string& set) {
+      std::string error;
+      return parse_param_override(set, error) ? std::string() : error;
+    },
+    "");
+
+}  // namespace
 
 void add_common_options(CLI::App& command, CommonOptions& options, unsigned which) {
   if (which & option_network)
     command.add_option("--network", options.network, "Network of the spec to use (default: its only network)");
   if (which & option_set)
     command.add_option("--set", options.sets, "Override a param of the spec: NAME=VALUE (a number, inf or -inf; repeatable)")
-        ->allow_extra_args(false);  // one value per --set, so a spec path after it stays positional
+        ->allow_extra_args(false)  // one value per --set, so a spec path after it stays positional
+        ->check(set_syntax);       // a malformed NAME=VALUE is a usage error (exit 2)
   if (which & option_threads)
     command.add_option("--threads", options.threads, "Worker threads (default: all cores)")
         ->check(CLI::NonNegativeNumber);

@@ -53,6 +53,13 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// For a field from_chars rejected as out of range: true when its magnitude is too large for a
+// double (1e400), false when it is too small (1e-400). strtod saturates to +-HUGE_VAL on overflow.
+bool overflows(std::string_view field) {
+  const std::string text(field);
+  return std::isinf(std::strtod(text.c_str(), nullptr));
+}
+
 // ---- csv ---------------------------------------------------------------------------------------
 
 RowMatrix read_csv(const std::string& path) {
@@ -74,6 +81,9 @@ RowMatrix read_csv(const std::string& path) {
       ++fields;
       double v = 0;
       const auto [ptr, ec] = std::from_chars(field.data(), field.data() + field.size(), v);
+      if (ec == std::errc::result_out_of_range && ptr == field.data() + field.size())
+        throw DataError(fmt::format("{}:{}: field {} is out of the range of a double ({}): '{}'", path, line_no,
+                                    fields, overflows(field) ? "overflow" : "underflow", field));
       if (field.empty() || ec != std::errc() || ptr != field.data() + field.size())
         throw DataError(fmt::format("{}:{}: field {} is not a number: '{}'", path, line_no, fields, field));
       if (!std::isfinite(v))
@@ -287,6 +297,10 @@ int write_and_sync(int fd, const std::string& bytes) {
 }  // namespace
 
 RowMatrix read_matrix(const std::string& path) {
+  // Reading a directory opens fine and yields no bytes: say what it is rather than "empty file".
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw DataError(fmt::format("{}: is a directory, not a data file (expected a .csv or .npy file)", path));
   return format_of(path) == Format::csv ? read_csv(path) : read_npy(path);
 }
 

@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "runtime/errors.h"
+#include "runtime/infinite_diagonal.h"
 #include "runtime/kernels.h"
 #include "runtime/matrix_phi.h"
 #include "runtime/training.h"
@@ -35,19 +36,6 @@ void require_finite(const RowMatrix& m, const char* name) {
     for (Index j = 0; j < m.cols(); ++j)
       if (!std::isfinite(m(i, j)))
         throw DataError(fmt::format("{} is {} at entry ({}, {}); no prediction", name, m(i, j), i, j));
-}
-
-// The naive NTK of a jump activation is +inf exactly on the diagonal: its derivative is a delta,
-// and E[delta(u) delta(v)] is infinite where u = v.
-void reject_infinite_diagonal(const RowMatrix& k) {
-  for (Index i = 0; i < k.rows(); ++i)
-    if (std::isinf(k(i, i)))
-      throw DataError(fmt::format(
-          "K(X,X) is {} on its diagonal (training point {}): this is the naive NTK of a jump activation, whose "
-          "derivative is a delta with E[delta(u) delta(v)] infinite at x = x'. Gradient descent is ill-posed in "
-          "this limit: kernel regression with it collapses to the initial function f_0 away from the training "
-          "points. Use the SG-NTK (a surrogate derivative) or a finite steepness",
-          k(i, i), i));
 }
 
 struct Spectrum {
@@ -119,7 +107,6 @@ Prediction predict_from_kernels(const RowMatrix& k_test_train, const RowMatrix& 
   const bool diagonal_only = !options.covariance && sigma_test_test.cols() == 1;
   check_shape(sigma_test_test, n_test, diagonal_only ? 1 : n_test, "Sigma(x,x')");
 
-  reject_infinite_diagonal(k_train_train);
   require_finite(k_train_train, "K(X,X)");
   require_finite(k_test_train, "K(x,X)");
   require_finite(sigma_train_train, "Sigma(X,X)");
@@ -197,13 +184,17 @@ Prediction predict(const KernelProgram& program, PredictKind kind, const RowMatr
       sigma_test_test(i, 0) = kernel(KernelKind::nngp, point, nullptr)(0, 0);
     }
   }
+  // An infinite diagonal is explained here, where the program is known (which layer, and why).
+  reject_infinite_diagonal(program, KernelKind::nngp, x_train, sigma_train_train);
   if (kind == PredictKind::nngp)
     return predict_from_kernels(sigma_test_train, sigma_train_train, sigma_test_train, sigma_train_train,
                                 sigma_test_test, y_train, options);
   // For the SG-NTK, K(x,X) = J(x) . J~(X)^T: the true derivative at the test point.
   const KernelKind k_kind = kind == PredictKind::ntk ? KernelKind::ntk : KernelKind::sgntk;
-  return predict_from_kernels(kernel(k_kind, x_test, &x_train), kernel(k_kind, x_train, nullptr), sigma_test_train,
-                              sigma_train_train, sigma_test_test, y_train, options);
+  const RowMatrix k_train_train = kernel(k_kind, x_train, nullptr);
+  reject_infinite_diagonal(program, k_kind, x_train, k_train_train);
+  return predict_from_kernels(kernel(k_kind, x_test, &x_train), k_train_train, sigma_test_train, sigma_train_train,
+                              sigma_test_test, y_train, options);
 }
 
 }  // namespace sgntk::runtime

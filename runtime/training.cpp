@@ -34,8 +34,16 @@ void train_network(FiniteNetwork<Scalar>& net, const typename FiniteNetwork<Scal
     net.forward(x, pass);
     delta = pass.outputs() - y;
     const double loss = static_cast<double>(delta.squaredNorm()) / (2.0 * n);
-    if (!std::isfinite(loss))
+    if (!std::isfinite(loss)) {
+      // At step 0 no update has run: the learning rate cannot be the cause.
+      if (step == 0)
+        throw EvalError(fmt::format(
+            "the loss is {} at step 0, before any update: the forward pass of the initial network is not finite "
+            "(an activation overflowed or is undefined at some training input, or the inputs or targets are too "
+            "large for the loss to be a double)",
+            loss));
       throw EvalError(fmt::format("training diverged at step {} (loss {}); lower the learning rate", step, loss));
+    }
     observe(step, loss, net);
     if (step == settings.steps) return;
     delta /= static_cast<Scalar>(n);  // d loss / d f

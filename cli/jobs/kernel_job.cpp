@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <string>
 
 #include "cli/jobs/jobs.h"
 #include "cli/jobs/kinds.h"
@@ -52,9 +53,12 @@ void warn_infinite_diagonal(const sema::Module& module, const runtime::KernelPro
     if (!program.hidden[l].ntk.infinite_on_diagonal) continue;
     const sema::Layer& layer = network->hidden[l];
     const SourceRange where = layer.activation && layer.activation->where.file ? layer.activation->where : layer.where;
+    // The activation as the user wrote it (a name or the inline expression's text); the
+    // derivative's own text (delta(x)) is what sgntk made of it.
+    const std::string written = layer.activation ? layer.activation->name : program.hidden[l].ntk.f_text;
     diags.warning(where, fmt::format("the NTK of layer {} is +inf on the diagonal: the derivative of '{}' is a "
-                                     "delta and E[delta(u) delta(v)] diverges where x = x'",
-                                     l + 1, program.hidden[l].ntk.f_text));
+                                     "delta ({}) and E[delta(u) delta(v)] diverges where x = x'",
+                                     l + 1, written, program.hidden[l].ntk.f_text));
     diags.note(where, "the naive NTK of a jump activation is ill-posed; the SG-NTK (--kind sgntk) is finite");
   }
 }

@@ -12,34 +12,9 @@ namespace {
 
 // "NAME=VALUE" -> override; reports and returns std::nullopt when malformed.
 std::optional<sema::ParamOverride> parse_set(const std::string& set, Diagnostics& diags) {
-  const std::size_t eq = set.find('=');
-  if (eq == std::string::npos || eq == 0) {
-    diags.error(fmt::format("--set expects NAME=VALUE, got '{}'", set));
-    return std::nullopt;
-  }
-  sema::ParamOverride out{set.substr(0, eq), 0.0};
-  const std::string value = set.substr(eq + 1);
-  if (value == "inf" || value == "+inf") {
-    out.value = std::numeric_limits<double>::infinity();
-    return out;
-  }
-  if (value == "-inf") {
-    out.value = -std::numeric_limits<double>::infinity();
-    return out;
-  }
-  const char* first = value.data();
-  const char* last = first + value.size();
-  const auto [ptr, ec] = std::from_chars(first, last, out.value);
-  // from_chars alone would also accept "nan" and "infinity"; only plain numbers get through.
-  const bool plain = !value.empty() && value.find_first_not_of("0123456789.eE+-") == std::string::npos;
-  if (ec == std::errc::result_out_of_range) {
-    diags.error(fmt::format("--set {}: number out of range: '{}'", out.name, value));
-    return std::nullopt;
-  }
-  if (ec != std::errc() || ptr != last || !plain) {
-    diags.error(fmt::format("--set {}: '{}' is not a number (write a number, inf or -inf)", out.name, value));
-    return std::nullopt;
-  }
+  std::string error;
+  std::optional<sema::ParamOverride> out = parse_param_override(set, error);
+  if (!out) diags.error("--set " + error);
   return out;
 }
 
@@ -60,6 +35,38 @@ std::optional<std::string> read_spec(const std::string& path, Diagnostics& diags
 }
 
 }  // namespace
+
+std::optional<sema::ParamOverride> parse_param_override(const std::string& set, std::string& error) {
+  const std::size_t eq = set.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    error = fmt::format("expects NAME=VALUE, got '{}'", set);
+    return std::nullopt;
+  }
+  sema::ParamOverride out{set.substr(0, eq), 0.0};
+  const std::string value = set.substr(eq + 1);
+  if (value == "inf" || value == "+inf") {
+    out.value = std::numeric_limits<double>::infinity();
+    return out;
+  }
+  if (value == "-inf") {
+    out.value = -std::numeric_limits<double>::infinity();
+    return out;
+  }
+  const char* first = value.data();
+  const char* last = first + value.size();
+  const auto [ptr, ec] = std::from_chars(first, last, out.value);
+  // from_chars alone would also accept "nan" and "infinity"; only plain numbers get through.
+  const bool plain = !value.empty() && value.find_first_not_of("0123456789.eE+-") == std::string::npos;
+  if (ec == std::errc::result_out_of_range) {
+    error = fmt::format("{}: number out of range: '{}'", out.name, value);
+    return std::nullopt;
+  }
+  if (ec != std::errc() || ptr != last || !plain) {
+    error = fmt::format("{}: '{}' is not a number (write a number, inf or -inf)", out.name, value);
+    return std::nullopt;
+  }
+  return out;
+}
 
 std::unique_ptr<ParsedSpec> parse_spec_file(const std::string& path, Diagnostics& diags) {
   std::optional<std::string> text = read_spec(path, diags);

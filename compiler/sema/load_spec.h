@@ -31,6 +31,11 @@ struct LoadedSpec {
 std::unique_ptr<ParsedSpec> parse_spec_file(const std::string& path, Diagnostics& diags);
 std::unique_ptr<ParsedSpec> parse_spec_text(const std::string& path, std::string text, Diagnostics& diags);
 
+// One raw --set string "m=20" as an override; std::nullopt with `error` set ("m: 'abc' is not a
+// number ...", without the "--set") when it is malformed. The CLI checks --set with it while
+// parsing its command line, so that a malformed one is a usage error.
+std::optional<sema::ParamOverride> parse_param_override(const std::string& set, std::string& error);
+
 // The raw --set strings "m=20" as numeric overrides, in order (the last one of a name wins).
 // VALUE is a number or inf/-inf; a malformed one is reported and left out (`ok` turns false).
 std::vector<sema::ParamOverride> parse_sets(const std::vector<std::string>& sets, Diagnostics& diags, bool& ok);

@@ -5,12 +5,17 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 #include <sys/stat.h>
 
 namespace sgntk {
 
 SourceFile::SourceFile(std::string path, std::string text)
     : path_(std::move(path)), text_(std::move(text)) {
+  // A UTF-8 byte order mark (some Windows editors write one) is not part of the spec: dropped
+  // here, before the line table, so that the first character is 1:1 and columns stay right.
+  constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
+  if (std::string_view(text_).substr(0, utf8_bom.size()) == utf8_bom) text_.erase(0, utf8_bom.size());
   line_starts_.push_back(0);
   for (std::size_t i = 0; i < text_.size(); ++i)
     if (text_[i] == '\n') line_starts_.push_back(i + 1);

@@ -9,8 +9,12 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "tests/support/run_process.h"
+#include "tests/support/temp_dir.h"
 
 namespace fs = std::filesystem;
 using sgntk::test::run_process;
@@ -67,12 +71,29 @@ TEST_CASE("an unknown --set name is an input error with a did-you-mean note") {
         "sgntk: note: did you mean 'm'?\n");
 }
 
-TEST_CASE("a --set value that is not a number is an input error") {
-  for (const char* set : {"m=abc", "m=nan", "m=", "m=1e999", "m"}) {
+// A malformed --set is a mistake on the command line: usage (exit 2), found before the spec is
+// read. A well-formed one naming a param the spec lacks is the spec's business (exit 1, above).
+TEST_CASE("a malformed --set is a usage error") {
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"m=abc", "--set: m: 'abc' is not a number (write a number, inf or -inf)\n"},
+      {"m=nan", "--set: m: 'nan' is not a number (write a number, inf or -inf)\n"},
+      {"m=", "--set: m: '' is not a number (write a number, inf or -inf)\n"},
+      {"m=1e999", "--set: m: number out of range: '1e999'\n"},
+      {"m", "--set: expects NAME=VALUE, got 'm'\n"},
+      {"=3", "--set: expects NAME=VALUE, got '=3'\n"},
+  };
+  for (const auto& [set, message] : cases) {
     CAPTURE(set);
     const auto result = run_process({SGNTK_EXE, "check", "specs/paper/erf_ntk.sgntk", "--set", set}, SGNTK_SOURCE_DIR);
-    CHECK(result.exit_code == 1);
-    CHECK(result.err.rfind("sgntk: error: --set ", 0) == 0);
+    CHECK(result.exit_code == 2);
+    CHECK(result.err.rfind(message, 0) == 0);
+  }
+  // Every command that takes --set checks it the same way, before reading anything.
+  for (const std::string command : {"kernel", "train", "empirical", "predict", "run"}) {
+    CAPTURE(command);
+    const auto result = run_process({SGNTK_EXE, command, "no_such_spec.sgntk", "--set", "m"}, SGNTK_SOURCE_DIR);
+    CHECK(result.exit_code == 2);
+    CHECK(result.err.rfind("--set: expects NAME=VALUE, got 'm'\n", 0) == 0);
   }
 }
 
@@ -82,6 +103,17 @@ TEST_CASE("--set accepts numbers and inf") {
   CHECK(result.exit_code == 0);
   CHECK(result.out.find("param m = inf\nparam n = 20\n") == 0);
   CHECK(result.out.find("activation: sign(x)") != std::string::npos);
+}
+
+TEST_CASE("a spec that starts with a UTF-8 byte order mark checks as the same spec without it") {
+  const sgntk::test::TempDir dir("sgntk_bom");
+  const std::string plain = read_file(fs::path(SGNTK_SOURCE_DIR) / "specs/paper/sign_sgl.sgntk");
+  const std::string with_bom = dir.write("bom.sgntk", "\xEF\xBB\xBF" + plain);
+  const auto bom = run_process({SGNTK_EXE, "check", with_bom}, SGNTK_SOURCE_DIR);
+  const auto reference = run_process({SGNTK_EXE, "check", "specs/paper/sign_sgl.sgntk"}, SGNTK_SOURCE_DIR);
+  CHECK(bom.exit_code == 0);
+  CHECK(bom.err.empty());
+  CHECK(bom.out == reference.out);
 }
 
 TEST_CASE("a missing spec file is reported by name") {

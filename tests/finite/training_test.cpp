@@ -135,3 +135,20 @@ TEST_CASE("bad training data is reported as a data error") {
     CHECK_THROWS_WITH_AS(runtime::train_ensemble(program, job), doctest::Contains("diverged"), runtime::EvalError);
   }
 }
+
+TEST_CASE("a loss that is not finite before any update does not blame the learning rate") {
+  // log(x) is NaN for x < 0, which some pre-activation of the initial network always is.
+  const auto log_fn = test::fn("log(x)", [](double x) { return std::log(x); });
+  const auto log_prime = test::fn("1/x", [](double x) { return 1 / x; });
+  const auto program = test::network(2, {test::layer(8, log_fn, log_prime)});
+  runtime::EnsembleTraining job = circle_job(5, 10, 1e-6);  // a tiny rate: it is not the cause
+  std::string message;
+  try {
+    runtime::train_ensemble(program, job);
+  } catch (const runtime::EvalError& e) {
+    message = e.what();
+  }
+  CHECK(message.find("at step 0, before any update") != std::string::npos);
+  CHECK(message.find("forward pass of the initial network is not finite") != std::string::npos);
+  CHECK(message.find("learning rate") == std::string::npos);
+}

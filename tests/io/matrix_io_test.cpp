@@ -103,6 +103,21 @@ TEST_CASE("malformed csv is reported with file and line") {
   SUBCASE("empty field") {
     CHECK_THROWS_WITH_AS(read_matrix(dir.write("e.csv", "1,,2\n")), doctest::Contains("field 2 is not a number"), DataError);
   }
+  SUBCASE("a number beyond the range of a double says so, with its line") {
+    CHECK_THROWS_WITH_AS(read_matrix(dir.write("u.csv", "1,2\n3,1e-400\n")),
+                         doctest::Contains("u.csv:2: field 2 is out of the range of a double (underflow): '1e-400'"),
+                         DataError);
+    CHECK_THROWS_WITH_AS(read_matrix(dir.write("o.csv", "-1e400\n")),
+                         doctest::Contains("o.csv:1: field 1 is out of the range of a double (overflow): '-1e400'"),
+                         DataError);
+  }
+  SUBCASE("a directory is named as one, not as an empty file") {
+    std::filesystem::create_directory(dir.file("folder.csv"));
+    CHECK_THROWS_WITH_AS(read_matrix(dir.file("folder.csv")),
+                         doctest::Contains("folder.csv: is a directory, not a data file"), DataError);
+    std::filesystem::create_directory(dir.file("folder"));
+    CHECK_THROWS_WITH_AS(read_matrix(dir.file("folder")), doctest::Contains("folder: is a directory"), DataError);
+  }
   SUBCASE("empty file") {
     CHECK_THROWS_WITH_AS(read_matrix(dir.write("empty.csv", "")), doctest::Contains("empty file"), DataError);
     CHECK_THROWS_WITH_AS(read_matrix(dir.write("comments.csv", "# only\n\n")), doctest::Contains("empty file"), DataError);

@@ -86,6 +86,24 @@ TEST_CASE("the kernel rows of Figures 1 and 2 are finite except the naive NTK's 
   }
 }
 
+TEST_CASE("the +inf NTK warning quotes the activation as written and names its derivative a delta") {
+  TempDir dir;
+  const std::string spec = dir.file("step.sgntk",
+                                    "network step(input = 2) {\n"
+                                    "  dense(width = 10, act = heaviside)\n"
+                                    "  readout()\n"
+                                    "}\n");
+  const auto r = kernel({spec, "--kind", "ntk", "--x1", mid, "--out", dir.file("k.csv"), "--quiet"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find(":2:3: warning: the NTK of layer 1 is +inf on the diagonal: the derivative of 'heaviside' is a "
+                   "delta (delta(x)) and E[delta(u) delta(v)] diverges where x = x'") != std::string::npos);
+  // A user-defined activation is quoted by its name, at its definition, at the limit --set gives it.
+  const auto erf = kernel({"specs/paper/erf_ntk.sgntk", "--kind", "ntk", "--set", "m=inf", "--x1", mid, "--out",
+                           dir.file("e.csv"), "--quiet"});
+  CHECK(erf.exit_code == 0);
+  CHECK(erf.err.find("erf_ntk.sgntk:7:1") != std::string::npos);
+}
+
 TEST_CASE("csv and npy outputs hold the same kernel") {
   TempDir dir;
   const std::string csv = dir.file("k.csv"), npy = dir.file("k.npy");
@@ -166,6 +184,17 @@ TEST_CASE("bad data gets a diagnostic, exit code 1 and no output file") {
     CHECK(r.err.find(c.expect) != std::string::npos);
     CHECK(!fs::exists(out));
   }
+  fs::create_directory(dir.path / "folder.csv");  // a directory named like data: not "empty file"
+  const auto folder = kernel({"specs/paper/sign_sgl.sgntk", "--kind", "nngp", "--x1", dir.file("folder.csv"), "--out", out});
+  CHECK(folder.exit_code == 1);
+  CHECK(folder.err.find("folder.csv: is a directory, not a data file") != std::string::npos);
+  CHECK(folder.err.find("empty") == std::string::npos);
+  CHECK(!fs::exists(out));
+  const auto tiny = kernel({"specs/paper/sign_sgl.sgntk", "--kind", "nngp", "--x1", dir.file("tiny.csv", "0,1\n1e-400,0\n"),
+                            "--out", out});
+  CHECK(tiny.exit_code == 1);
+  CHECK(tiny.err.find("tiny.csv:2: field 1 is out of the range of a double (underflow)") != std::string::npos);
+  CHECK(!fs::exists(out));
   const auto missing = kernel({"specs/paper/sign_sgl.sgntk", "--kind", "nngp", "--x1", dir.file("absent.csv"), "--out", out});
   CHECK(missing.exit_code == 1);
   CHECK(!fs::exists(out));

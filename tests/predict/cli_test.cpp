@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "runtime/matrix_io.h"
 #include "tests/predict/predict_fixture.h"
@@ -82,8 +83,35 @@ TEST_CASE("sgntk predict refuses the naive NTK at m = inf with exit 1 and writes
                         s.path("cov.npy")});
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("sgntk: error: K(X,X) is inf on its diagonal") != std::string::npos);
+  CHECK(r.err.find("naive NTK of a jump activation at hidden layer 1 ('dense 1'), whose derivative is a delta "
+                   "(2*delta(x))") != std::string::npos);
   CHECK(r.err.find("ill-posed") != std::string::npos);
   CHECK(s.files() == 2);
+}
+
+TEST_CASE("an NNGP whose variance overflows names the layer and does not blame a jump activation") {
+  const Scratch s("overflow");
+  // Unit inputs in d = 2: Sigma^0 = 1/2 on the diagonal, so the first layer's u has variance
+  // sigma_w^2 / 2 = 800 and E[exp(u)^2] = exp(1600) is beyond the largest double (~exp(709.8)).
+  std::ofstream(s.path("first.sgntk")) << "network big(input = 2) {\n"
+                                          "  dense(width = 10, sigma_w = 40, act = exp(x))\n"
+                                          "  readout()\n"
+                                          "}\n";
+  // Two training points only: off the diagonal, this variance makes the kernel engine's quadrature slow.
+  const std::string x = s.path("x.csv"), y = s.path("y.csv");
+  std::ofstream(x) << "0,1\n1,0\n";
+  std::ofstream(y) << "1\n2\n";
+  for (const std::string kind : {"nngp", "ntk", "sgntk"}) {
+    CAPTURE(kind);
+    const auto first = run_sgntk({"predict", s.path("first.sgntk"), "--kind", kind, "--x-train", x, "--y-train", y,
+                                  "--x-test", x, "--out", s.path("pred.csv")});
+    CHECK(first.exit_code == 1);
+    CHECK(first.err.find("sgntk: error: Sigma(X,X) is inf on its diagonal (training point 0): the NNGP variance "
+                         "overflows at hidden layer 1 ('dense 1'): E[phi(u)^2] of its activation phi(x) = exp(x) "
+                         "with u ~ N(0, 800) is infinite or beyond the largest double") != std::string::npos);
+    CHECK(first.err.find("jump") == std::string::npos);
+    CHECK(!fs::exists(s.path("pred.csv")));
+  }
 }
 
 TEST_CASE("sgntk predict: bad data exits 1, bad usage 2, and no output is left behind") {
