@@ -55,9 +55,6 @@ void evaluate_one(const Expectation& e, TileQuantities& q, double* out) {
       return finish_diagonal(e, k, out);
     }
   }
-  double* term = q.scratch(0);
-  const double* c_numeric = nullptr;
-  std::fill_n(out, k.n, 0.0);
   if (e.terms.size() == 1)  // one term: straight into out
     if (const auto* closed = std::get_if<ClosedFormTerm>(&e.terms[0].what)) {
       evaluate_closed_form(*closed, q, out);
@@ -66,6 +63,9 @@ void evaluate_one(const Expectation& e, TileQuantities& q, double* out) {
         for (std::size_t i = 0; i < k.n; ++i) out[i] *= coef;
       return finish_diagonal(e, k, out);
     }
+  double* term = q.scratch(0);
+  const double* c_numeric = nullptr;
+  std::fill_n(out, k.n, 0.0);
   for (const Term& t : e.terms) {
     std::visit(Overloaded{
                    [&](const ClosedFormTerm& x) { evaluate_closed_form(x, q, term); },

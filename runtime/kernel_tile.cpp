@@ -16,8 +16,9 @@ namespace sgntk::runtime {
 namespace {
 
 constexpr std::size_t entries = FusedTile::side * FusedTile::side;  // a multiple of vector_math::lanes
-constexpr double rho_fixup = 0.25;
-constexpr double small_c = 1.0 / 1024;  // |c| below this fraction of its scale: compensated  // entries with ab - c^2 < ab / 4 (|rho| > 0.87) get the exact input gap
+constexpr double rho_fixup = 0.25;     // ab - c^2 < ab / 4 (|rho| > 0.87): the exact (input) or analytic gap
+constexpr double small_c = 1.0 / 1024;  // |c| below this fraction of its scale: the compensated input covariance
+constexpr unsigned char fix_geometry = 1, fix_covariance = 2;  // needs_fixup's flags
 
 std::size_t padded(std::size_t n) { return (n + vector_math::lanes - 1) / vector_math::lanes * vector_math::lanes; }
 
@@ -31,13 +32,13 @@ Scales reader_of(const KernelProgram& p, std::ptrdiff_t l) {
   return {p.readout_sigma_w * p.readout_sigma_w, p.readout_sigma_b * p.readout_sigma_b};
 }
 
-// Per-thread tile arrays, reused by every tile the thread runs.
 // The nearly collinear entries of a tile, gathered for the analytic gap (FusedTile::exact_gaps).
 struct Gathered {
   alignas(64) std::array<double, entries> a, b, c, gap, dist, e, big_a, big_b, distance, gap_out, dist_out;
   TileQuantities q;
 };
 
+// Per-thread tile arrays, reused by every tile the thread runs.
 struct Workspace {
   alignas(64) std::array<double, entries> a, b, c, gap, dist, theta, e, d, big_a, big_b, result;
   std::array<bool, entries> divergent;
@@ -250,12 +251,13 @@ SGNTK_VECTOR_CLONES void tile_covariances(const double* x1, const double* x2t, s
   }
 }
 
-// Entries that need the exact input geometry or a compensated covariance (see run()).
+// Entries that need the exact input geometry (fix_geometry) or a compensated covariance
+// (fix_covariance), as flags (see run()).
 SGNTK_VECTOR_CLONES void needs_fixup(const double* a, const double* b, const double* c, const double* gap,
-                                     const double* scale, double rho_bound, double small_bound, unsigned char* flag,
-                                     std::size_t n) {
+                                     const double* scale, unsigned char* flag, std::size_t n) {
   for (std::size_t k = 0; k < n; ++k)
-    flag[k] = (gap[k] < rho_bound * a[k] * b[k]) | (std::fabs(c[k]) < small_bound * scale[k]);
+    flag[k] = static_cast<unsigned char>((gap[k] < rho_fixup * a[k] * b[k] ? fix_geometry : 0) |
+                                         (std::fabs(c[k]) < small_c * scale[k] ? fix_covariance : 0));
 }
 
 SGNTK_VECTOR_CLONES void affine(const double* e, double w2, double b2, double* c, std::size_t n) {
@@ -306,20 +308,19 @@ const double* FusedTile::run(std::size_t i0, std::size_t j0, std::size_t ni, std
   spread_rows(d1_.norm.data() + i0, ni, nj, m, w.big_a.data());
   spread_cols(d2_.norm.data() + j0, ni, nj, m, w.big_b.data());
   for (std::size_t k = 0; k < m; ++k) w.big_a[k] = alpha * w.big_a[k] * w.big_b[k] + beta;
-  detail::needs_fixup(w.a.data(), w.b.data(), w.c.data(), w.gap.data(), w.big_a.data(), rho_fixup, small_c,
-                      w.flag.data(), m);
+  detail::needs_fixup(w.a.data(), w.b.data(), w.c.data(), w.gap.data(), w.big_a.data(), w.flag.data(), m);
   for (std::size_t i = 0; i < ni; ++i)
     for (std::size_t j = 0; j < nj; ++j) {
       const std::size_t k = i * nj + j;
       if (!w.flag[k]) continue;
       const double* x = x1_.data() + (i0 + i) * dim;
       const double* y = x2_.data() + (j0 + j) * dim;
-      if (w.gap[k] < rho_fixup * w.a[k] * w.b[k]) {
+      if (w.flag[k] & fix_geometry) {
         const InputGeometry g = input_geometry(x, y, dim, d1_.sq_norm[i0 + i], d2_.sq_norm[j0 + j], alpha, beta);
         w.gap[k] = g.gap;
         w.dist[k] = g.dist;
       }
-      if (std::fabs(w.c[k]) < small_c * (alpha * d1_.norm[i0 + i] * d2_.norm[j0 + j] + beta))
+      if (w.flag[k] & fix_covariance)
         w.c[k] = precise_covariance(x, y, dim, in.w2, in.b2, p_.input_dim);
     }
   for (std::size_t k = n; k < m; ++k) {
@@ -330,11 +331,9 @@ const double* FusedTile::run(std::size_t i0, std::size_t j0, std::size_t ni, std
   std::copy_n(w.c.begin(), m, w.theta.begin());
 
   const bool with_dot = kind_ != KernelKind::nngp;
+  // a and b hold Sigma^l of the tile's rows and columns: set above for l = 0, and by the end
+  // of the previous layer after that.
   for (std::size_t l = 0; l < p_.hidden.size(); ++l) {
-    if (l > 0) {
-      spread_rows(d1_.sigma[l].data() + i0, ni, nj, m, w.a.data());
-      spread_cols(d2_.sigma[l].data() + j0, ni, nj, m, w.b.data());
-    }
     const LayerProgram& layer = p_.hidden[l];
     const Expectation* dot_e = kind_ == KernelKind::ntk ? &layer.ntk : kind_ == KernelKind::sgntk ? &layer.sgntk : nullptr;
     // A divergent entry is counted (the run then fails) and evaluated at a harmless zero law.
@@ -351,8 +350,6 @@ const double* FusedTile::run(std::size_t i0, std::size_t j0, std::size_t ni, std
     evaluate_all(std::span(es, with_dot ? 2 : 1), w.q, std::span(outs, with_dot ? 2 : 1));
 
     const Scales next = reader_of(p_, static_cast<std::ptrdiff_t>(l));
-    // The analytic gap only where some entry is nearly collinear (|rho| > 0.87): elsewhere the
-    // gap formed from (a', b', c') is as precise (rho' stays below 0.9, so ab - c^2 >= ab / 5).
     // After the last hidden layer only c (and theta) are read: no gap, no distance.
     const bool last = l + 1 == p_.hidden.size();
     if (last) {
