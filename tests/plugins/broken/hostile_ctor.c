@@ -4,6 +4,6 @@
 #include "broken_plugin.h"
 
 __attribute__((constructor)) static void crash_on_load(void) {
-  volatile int *nowhere = (volatile int *)0;
+  volatile int *volatile nowhere = 0; /* volatile: the compiler may not drop the store */
   *nowhere = 1;
 }
