@@ -18,10 +18,11 @@ using namespace sgntk;
 
 namespace {
 
-// The build's plugins and the named folders only; hostile loops are stopped after 1 s.
-const bool hermetic = [] {
-  return ::unsetenv("SGNTK_PLUGIN_PATH") == 0 && ::setenv("SGNTK_PLUGIN_TIMEOUT", "1", 1) == 0;
-}();
+// The build's plugins and the named folders only; hostile loops are stopped after 2 s (set
+// when a test case starts: every case runs in a process of its own under ctest).
+bool hermetic() {
+  return ::unsetenv("SGNTK_PLUGIN_PATH") == 0 && ::setenv("SGNTK_PLUGIN_TIMEOUT", "2", 1) == 0;
+}
 
 struct TempDir {
   std::filesystem::path path;
@@ -68,7 +69,7 @@ struct Hostile {
 const Hostile hostile[] = {
     {"hostile_ctor", "cannot be used: crashed with SIGSEGV (signal 11) while loading the library"},
     {"hostile_crash", "crashed with SIGSEGV (signal 11) while calling eval"},
-    {"hostile_loop", "did not return within 1 s while calling eval, and was stopped (an endless loop?)"},
+    {"hostile_loop", "did not return within 2 s while calling eval, and was stopped (an endless loop?)"},
     {"hostile_exit", "ended the process with exit status 0 while calling eval (a plugin must return, never exit)"},
     {"broken_nan", "eval returned nan at x = 4"},
     {"hostile_liar", "gauss_average disagrees with quadrature of eval: E[g(V)] for V ~ N(0, 0) is 50000000000 by "
@@ -78,7 +79,7 @@ const Hostile hostile[] = {
 }  // namespace
 
 TEST_CASE("a hostile plugin named by a spec fails the run with its file, id and reason, exit 1, no output") {
-  REQUIRE(hermetic);
+  REQUIRE(hermetic());
   TempDir dir;
   for (const Hostile& h : hostile) {
     CAPTURE(h.id);
@@ -93,7 +94,7 @@ TEST_CASE("a hostile plugin named by a spec fails the run with its file, id and 
 }
 
 TEST_CASE("a run with a good plugin gives the same kernel whatever hostile library sits on the search path") {
-  REQUIRE(hermetic);
+  REQUIRE(hermetic());
   TempDir dir;
   const auto clean = kernel(dir, "erf", "clean.csv", "");
   REQUIRE(clean.exit_code == 0);
@@ -110,7 +111,7 @@ TEST_CASE("a run with a good plugin gives the same kernel whatever hostile libra
 }
 
 TEST_CASE("sgntk plugins survives a library whose constructor crashes and lists the others") {
-  REQUIRE(hermetic);
+  REQUIRE(hermetic());
   const auto r = sgntk_run({"plugins", "--plugin-path", test::broken_plugin_dir("hostile_ctor")});
   CHECK(r.exit_code == 0);
   CHECK(r.err.find("sgntk: warning: skipped '" + test::broken_plugin_file("hostile_ctor") +
@@ -119,7 +120,7 @@ TEST_CASE("sgntk plugins survives a library whose constructor crashes and lists 
 }
 
 TEST_CASE("sgntk plugins --check passes every built-in plugin, one line each, exit 0") {
-  REQUIRE(hermetic);
+  REQUIRE(hermetic());
   const auto r = sgntk_run({"plugins", "--check"});
   CHECK(r.exit_code == 0);
   for (const std::string& id : test::builtin_registry().ids()) {
@@ -131,7 +132,7 @@ TEST_CASE("sgntk plugins --check passes every built-in plugin, one line each, ex
 }
 
 TEST_CASE("sgntk plugins --check names each hostile plugin and its reason, and exits 1") {
-  REQUIRE(hermetic);
+  REQUIRE(hermetic());
   for (const Hostile& h : hostile) {
     CAPTURE(h.id);
     const auto r = sgntk_run({"plugins", "--check", "--plugin-path", test::broken_plugin_dir(h.id)});
@@ -147,7 +148,7 @@ TEST_CASE("sgntk plugins --check names each hostile plugin and its reason, and e
 }
 
 TEST_CASE("a hook off by a relative 1e-6 is caught; the same hook exact passes") {
-  REQUIRE(hermetic);
+  REQUIRE(hermetic());
   const auto fib = sgntk_run({"plugins", "--check", "--plugin-path", test::broken_plugin_dir("hostile_fib")});
   CHECK(fib.exit_code == 1);
   CHECK(fib.out.find("plugin 'hostile_fib' (" + test::broken_plugin_file("hostile_fib") +
@@ -160,11 +161,12 @@ TEST_CASE("a hook off by a relative 1e-6 is caught; the same hook exact passes")
 }
 
 TEST_CASE("the probe stops a looping plugin after 5 s by default") {
+  REQUIRE(hermetic());
   ::unsetenv("SGNTK_PLUGIN_TIMEOUT");
   const auto start = std::chrono::steady_clock::now();
   const auto r = sgntk_run({"plugins", "--check", "--plugin-path", test::broken_plugin_dir("hostile_loop")});
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  ::setenv("SGNTK_PLUGIN_TIMEOUT", "1", 1);
+  REQUIRE(hermetic());
   CHECK(r.exit_code == 1);
   CHECK(r.out.find("did not return within 5 s while calling eval") != std::string::npos);
   CHECK(seconds >= 5.0);
