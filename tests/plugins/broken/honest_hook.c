@@ -1,4 +1,4 @@
-/* The boxcar of hostile_liar.c with an exact hook (factor 1): passes the probe. */
-#define LIAR_ID "honest_hook"
-#define LIAR_FACTOR 1.0
-#include "hostile_liar.c"
+/* Valid: the boxcar of hostile_liar.c with an exact hook, which the probe must accept. */
+#define HOOK_ID "honest_hook"
+#define HOOK_DESCRIPTION "a boxcar with an exact E1 hook"
+#include "boxcar_hook.h"

@@ -1,53 +1,6 @@
-/* A boxcar on (-1, 1) whose closed-form E[g(V)] hook lies: the true average times LIAR_FACTOR
- * (1e11 unless defined otherwise), finite and plausible-looking, so only a comparison with
- * quadrature of eval can catch it. */
-#include <math.h>
-
-#include "plugins/abi/sgntk_plugin.h"
-
-#ifndef LIAR_ID
-#define LIAR_ID "hostile_liar"
-#define LIAR_FACTOR 1e11
-#endif
-
-static const sgntk_param_info params[] = {
-    {"height", "value inside the window", 0.5, 0.0, INFINITY, SGNTK_PARAM_LO_OPEN},
-};
-
-static int eval(const double *p, const double *x, double *out, size_t n) {
-  for (size_t i = 0; i < n; ++i) out[i] = fabs(x[i]) < 1.0 ? p[0] : 0.0;
-  return SGNTK_OK;
-}
-
-static int gauss_average(const double *p, const double *mean, const double *var, double *out, size_t n) {
-  for (size_t i = 0; i < n; ++i) {
-    if (!(var[i] >= 0)) return SGNTK_EDOMAIN;
-    if (var[i] == 0) {
-      eval(p, &mean[i], &out[i], 1);
-    } else {
-      const double s = sqrt(2.0 * var[i]);
-      out[i] = p[0] * 0.5 * (erf((1.0 - mean[i]) / s) - erf((-1.0 - mean[i]) / s));
-    }
-    out[i] *= LIAR_FACTOR;
-  }
-  return SGNTK_OK;
-}
-
-static const sgntk_surrogate_descriptor descriptor = {
-    .abi = {SGNTK_ABI_MAJOR, SGNTK_ABI_MINOR},
-    .struct_size = sizeof(sgntk_surrogate_descriptor),
-    .id = LIAR_ID,
-    .version = "1.0.0",
-    .description = "a boxcar whose E1 hook is off by a factor",
-    .formula = "height if |x| < 1 else 0",
-    .normalisation = SGNTK_NORM_RAW,
-    .caps = SGNTK_CAP_THREAD_SAFE | SGNTK_CAP_GAUSS_AVERAGE,
-    .param_count = 1,
-    .params = params,
-    .eval = eval,
-    .gauss_average = gauss_average,
-};
-
-SGNTK_EXPORT const sgntk_surrogate_descriptor *sgntk_surrogate_descriptor_at(uint32_t index) {
-  return index == 0 ? &descriptor : NULL;
-}
+/* A boxcar whose closed-form E[g(V)] hook lies: the true average times 1e11, finite and
+ * plausible-looking, so that only a comparison with quadrature of eval can catch it. */
+#define HOOK_ID "hostile_liar"
+#define HOOK_DESCRIPTION "a boxcar whose E1 hook is 1e11 times too large"
+#define HOOK_FACTOR 1e11
+#include "boxcar_hook.h"
