@@ -118,7 +118,11 @@ bool service(Active& a, std::chrono::milliseconds idle_timeout) {
   const bool closed = a.report_fd < 0 && a.errors_fd < 0;
   pid_t done = ::waitpid(a.pid, &status, closed ? 0 : WNOHANG);
   while (done < 0 && errno == EINTR) done = ::waitpid(a.pid, &status, closed ? 0 : WNOHANG);
-  if (done == a.pid) {
+  // ECHILD: the child was reaped for us (SIGCHLD ignored by the embedding program); its
+  // status is lost, and what it reported on fd 3 has to speak for it.
+  const bool lost = done < 0 && errno == ECHILD;
+  if (lost) status = 0;
+  if (done == a.pid || lost) {
     if (a.report_fd >= 0) drain(a.report_fd, a.run->report);
     if (a.errors_fd >= 0) drain(a.errors_fd, a.run->errors, kept_errors);
     record_status(*a.run, status);
