@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 #include <sys/stat.h>
+#include <csignal>
 #include <unistd.h>
 
 #include <algorithm>
@@ -41,11 +42,20 @@ std::string last_line(const std::string& text) {
   return line;
 }
 
+// The helper died of a signal meant for the whole process group (Ctrl-C, a kill of the job):
+// nothing is known about the plugin, and nothing is cached.
+bool interrupted(const ChildRun& run) {
+  return run.end == ChildRun::End::signalled && (run.code == SIGINT || run.code == SIGTERM || run.code == SIGHUP);
+}
+
 // How the helper ended, for a message: "crashed with SIGSEGV (signal 11) while calling eval".
 std::string ending_text(const ChildRun& run, const std::string& stage) {
   std::string text;
   switch (run.end) {
-    case ChildRun::End::signalled: text = fmt::format("crashed with {} while {}", signal_text(run.code), stage); break;
+    case ChildRun::End::signalled:
+      text = fmt::format("{} {} while {}", interrupted(run) ? "was not checked: its probe was stopped by" : "crashed with",
+                         signal_text(run.code), stage);
+      break;
     case ChildRun::End::exited:
       text = fmt::format("ended the process with exit status {} while {} (a plugin must return, never exit)",
                          run.code, stage);
@@ -87,9 +97,11 @@ void run_helpers(std::vector<ChildRun>& runs) {
 }
 
 // Lists `files` in helpers: one helper for all of them, and after a library that takes a helper
-// down, a new one for the files after it.
-std::vector<PluginLoadResult> list_isolated(const std::vector<std::string>& files) {
+// down, a new one for the files after it. `known[i]` is false where the helper could not start
+// or was interrupted: that result says nothing about the library.
+std::vector<PluginLoadResult> list_isolated(const std::vector<std::string>& files, std::vector<bool>& known) {
   std::vector<PluginLoadResult> results(files.size());
+  known.assign(files.size(), true);
   std::size_t from = 0;
   while (from < files.size()) {
     std::vector<std::string> args{"list"};
@@ -126,6 +138,7 @@ std::vector<PluginLoadResult> list_isolated(const std::vector<std::string>& file
     // The helper went down in files[current] (or before its first file): blame that one.
     results[current] = {};
     results[current].errors.push_back({files[current], "", ending_text(run, stage)});
+    known[current] = run.end != ChildRun::End::not_started && !interrupted(run);
     from = current + 1;
   }
   return results;
@@ -194,12 +207,14 @@ PluginRegistry scan_plugins_isolated(const std::vector<SearchDir>& path) {
       }
     }
     if (todo.empty()) return results;
-    std::vector<PluginLoadResult> listed = list_isolated(todo);
+    std::vector<bool> known;
+    std::vector<PluginLoadResult> listed = list_isolated(todo, known);
     std::lock_guard lock(cache_mutex);
     for (std::size_t i = 0, k = 0; i < files.size(); ++i) {
       if (k < todo.size() && files[i] == todo[k]) {
-        results[i] = std::move(listed[k++]);
-        if (!keys[i].empty()) scan_cache[keys[i]] = results[i];
+        results[i] = std::move(listed[k]);
+        if (!keys[i].empty() && known[k]) scan_cache[keys[i]] = results[i];
+        ++k;
       }
     }
     return results;
@@ -230,8 +245,8 @@ std::vector<ProbeOutcome> probe_plugins(const std::vector<ProbeRequest>& request
   for (std::size_t k = 0; k < todo.size(); ++k) {
     const std::size_t i = todo[k];
     outcomes[i] = read_probe(requests[i], runs[k]);
-    // A helper that could not start says nothing about the plugin: ask again next time.
-    if (runs[k].end != ChildRun::End::not_started && !file_key(requests[i].file).empty())
+    // A helper that could not start or was interrupted says nothing about the plugin.
+    if (runs[k].end != ChildRun::End::not_started && !interrupted(runs[k]) && !file_key(requests[i].file).empty())
       probe_cache[keys[i]] = outcomes[i];
   }
   return outcomes;
