@@ -1,7 +1,10 @@
 #include "runtime/bind_plugins.h"
 
+#include <exception>
+#include <filesystem>
 #include <fmt/format.h>
 #include <map>
+#include <thread>
 
 #include "runtime/plugin_probe.h"
 
@@ -64,6 +67,31 @@ BindProblem instantiate_problem(const program::PluginRef& ref, std::size_t i, co
   return p;
 }
 
+// The library each reference most likely comes from: the first on the search path whose file
+// name names its id (libsgntk_<id>.so, lib<id>.so, <id>.so). Only a guess, to start probing
+// while the helper lists the path; the listing decides.
+std::vector<ProbeRequest> likely_providers(const std::vector<program::PluginRef>& refs,
+                                           const std::vector<SearchDir>& path) {
+  std::vector<ProbeRequest> out;
+  for (const program::PluginRef& ref : refs)
+    for (const SearchDir& dir : path) {
+      std::error_code ec;
+      std::string found;
+      if (std::filesystem::is_directory(dir.path, ec)) {
+        for (const std::string& name : {"libsgntk_" + ref.id + ".so", "lib" + ref.id + ".so", ref.id + ".so"})
+          if (found.empty() && std::filesystem::is_regular_file(std::filesystem::path(dir.path) / name, ec))
+            found = (std::filesystem::path(dir.path) / name).string();
+      } else if (plugin_file_names_id(dir.path, ref.id) && std::filesystem::is_regular_file(dir.path, ec)) {
+        found = dir.path;
+      }
+      if (!found.empty()) {
+        out.push_back({found, ref.id, ref.params});
+        break;
+      }
+    }
+  return out;
+}
+
 }  // namespace
 
 bool PluginBinding::ok() const {
@@ -79,7 +107,17 @@ PluginBinding bind_plugins(const std::vector<program::PluginRef>& refs, const st
 
   // Which library provides which id is learnt in the probe helper: no library is loaded here
   // before it has been loaded, instantiated and checked there (plugin_probe.h).
-  const auto registry = scan_plugins_isolated(plugin_search_path(plugin_paths));
+  // The likely providers are probed meanwhile: their outcomes wait in the probe cache.
+  const std::vector<SearchDir> path = plugin_search_path(plugin_paths);
+  std::thread early([guesses = likely_providers(refs, path)] {
+    try {
+      probe_plugins(guesses);
+    } catch (const std::exception&) {
+      // a guess that fails is probed again below
+    }
+  });
+  const auto registry = scan_plugins_isolated(path);
+  early.join();
   for (const PluginLoadError& e : registry.errors())
     if (e.missing_path)
       out.problems.push_back(problem(BindProblem::Severity::error, std::nullopt,
