@@ -1,5 +1,6 @@
 // The plugin references of a program, loaded: every reference is looked up on the plugin
-// search path, its parameters checked and filled, and the plugin probed (plugin_host.h).
+// search path, its parameters checked and filled, and the plugin probed, first in a separate
+// helper process (plugin_probe.h) and only then loaded here (plugin_host.h).
 // Failures come back as program::BindProblem values that name the reference and parameter,
 // with the same texts the front end has always shown; the caller places them in the spec.
 #pragma once

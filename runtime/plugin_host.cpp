@@ -246,32 +246,55 @@ std::vector<SearchDir> plugin_search_path(const std::vector<std::string>& option
 }
 
 PluginRegistry PluginRegistry::scan(const std::vector<SearchDir>& path) {
+  return scan(path, [](const std::vector<std::string>& files) {
+    std::vector<PluginLoadResult> results;
+    for (const std::string& f : files) results.push_back(load_plugin_library(f));
+    return results;
+  });
+}
+
+PluginRegistry PluginRegistry::scan(const std::vector<SearchDir>& path, const Loader& load) {
   PluginRegistry registry;
   registry.path_ = path;
-  auto add = [&registry](PluginLoadResult&& r) {
-    for (PluginDescriptor& d : r.descriptors) registry.descriptors_.push_back(std::move(d));
-    for (PluginLoadError& e : r.errors) registry.errors_.push_back(std::move(e));
-  };
+  // The library files in search order; a missing --plugin-path entry keeps its place in the
+  // error list as an entry of its own (file index -1).
+  std::vector<std::string> files;
+  std::vector<std::pair<int, PluginLoadError>> order;
   std::set<std::string> visited;  // the same folder twice on the path is scanned once
   for (const SearchDir& dir : path) {
     std::error_code ec;
     const std::filesystem::path p(dir.path);
     if (!std::filesystem::exists(p, ec)) {
       if (dir.origin == SearchDir::Origin::option)
-        registry.errors_.push_back({dir.path, "", "plugin path does not exist", true});
+        order.push_back({-1, {dir.path, "", "plugin path does not exist", true}});
       continue;
     }
     const std::string key = std::filesystem::weakly_canonical(p, ec).string();
     if (!visited.insert(key).second) continue;
     if (!std::filesystem::is_directory(p, ec)) {
-      add(load_plugin_library(dir.path));
+      order.push_back({static_cast<int>(files.size()), {}});
+      files.push_back(dir.path);
       continue;
     }
-    std::vector<std::string> files;
+    std::vector<std::string> found;
     for (const auto& entry : std::filesystem::directory_iterator(p, ec))
-      if (entry.path().extension() == ".so" && !entry.is_directory()) files.push_back(entry.path().string());
-    std::sort(files.begin(), files.end());
-    for (const std::string& f : files) add(load_plugin_library(f));
+      if (entry.path().extension() == ".so" && !entry.is_directory()) found.push_back(entry.path().string());
+    std::sort(found.begin(), found.end());
+    for (std::string& f : found) {
+      order.push_back({static_cast<int>(files.size()), {}});
+      files.push_back(std::move(f));
+    }
+  }
+  std::vector<PluginLoadResult> results = files.empty() ? std::vector<PluginLoadResult>{} : load(files);
+  results.resize(files.size());
+  for (auto& [file, error] : order) {
+    if (file < 0) {
+      registry.errors_.push_back(std::move(error));
+      continue;
+    }
+    PluginLoadResult& r = results[static_cast<std::size_t>(file)];
+    for (PluginDescriptor& d : r.descriptors) registry.descriptors_.push_back(std::move(d));
+    for (PluginLoadError& e : r.errors) registry.errors_.push_back(std::move(e));
   }
   return registry;
 }

@@ -5,6 +5,7 @@
 // plugin id. The runtime never includes compiler/: spec positions are the caller's business.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -84,7 +85,12 @@ std::vector<SearchDir> plugin_search_path(const std::vector<std::string>& option
 // one library file. A missing --plugin-path entry is an error; missing default folders are not.
 class PluginRegistry {
  public:
+  // Loads the libraries in this process (only safe for libraries known to be sound: see
+  // plugin_probe.h for the scan that loads each one in a separate process).
   static PluginRegistry scan(const std::vector<SearchDir>& path);
+  // Loads the library files through `load`, which returns one result per file, in order.
+  using Loader = std::function<std::vector<PluginLoadResult>(const std::vector<std::string>& files)>;
+  static PluginRegistry scan(const std::vector<SearchDir>& path, const Loader& load);
 
   // The first descriptor with this id in search order (later ones are shadowed), or null.
   const PluginDescriptor* find(std::string_view id) const;
@@ -135,13 +141,17 @@ struct InstantiateError {
   int param = -1;
 };
 
+// Called with "calling eval", "calling shape", ... before each call into the plugin, so that the
+// probe helper can say where a plugin crashed or hung.
+using PluginStage = std::function<void(const char* stage)>;
+
 // Fills defaults, checks names, ranges and the plugin's own check_params, then probes eval (and
 // the hooks) at a few points so that an error code or a NaN is reported now, not mid-run. A
 // hook that answers SGNTK_EUNSUPPORTED for these parameters is dropped (quadrature instead).
 // Returns null and sets `error` on failure.
 PluginInstanceRef instantiate(const PluginDescriptor& descriptor,
                               const std::vector<std::pair<std::string, double>>& given,
-                              InstantiateError& error);
+                              InstantiateError& error, const PluginStage& stage = {});
 
 // E[g(u) g(v)] for (u, v) ~ N(0, [[a, c], [c, b]]) from a plugin's closed-form hook.
 class PluginExpectation2 {

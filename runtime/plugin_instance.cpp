@@ -113,7 +113,8 @@ Shape PluginInstance::shape() const {
 
 // Calls every function of the instance once over a small grid that spans many scales (and the
 // break points), so that a broken plugin fails at compile time with a message, not mid-run.
-static void probe(const PluginInstance& instance) {
+static void probe(const PluginInstance& instance, const PluginStage& stage) {
+  stage("calling shape");
   const Shape shape = instance.shape();
   std::vector<double> x{0.0};
   for (int k = -10; k <= 20; ++k) {
@@ -123,13 +124,16 @@ static void probe(const PluginInstance& instance) {
   for (double b : shape.breakpoints)
     for (double d : {-1e-9, 0.0, 1e-9}) x.push_back(b + d);
   std::vector<double> out(x.size());
+  stage("calling eval");
   instance.eval(x.data(), out.data(), x.size());
   if (instance.has_average()) {
+    stage("calling gauss_average");
     const double mean[] = {0.0, 0.5, -3.0, 0.25}, var[] = {1.0, 0.0, 4.0, 1e-6};
     double avg[4];
     instance.average(mean, var, avg, 4);
   }
   if (instance.has_expect2()) {
+    stage("calling gauss_expect2");
     const double a[] = {1.0, 1.0, 2.0}, b[] = {1.0, 1.0, 0.5}, c[] = {0.5, 1.0, -0.3};
     double e2[3];
     instance.expect2(a, b, c, e2, 3);
@@ -138,13 +142,16 @@ static void probe(const PluginInstance& instance) {
 
 // Asks each closed-form hook once whether it serves these parameters; SGNTK_EUNSUPPORTED means
 // it does not, and the instance is built without it. Other statuses are left to the probe.
-static void drop_unsupported_hooks(PluginDescriptor& d, const std::vector<double>& values) {
+static void drop_unsupported_hooks(PluginDescriptor& d, const std::vector<double>& values,
+                                   const PluginStage& stage) {
   const double mean = 0.0, var = 1.0, a = 1.0, b = 1.0, c = 0.5;
   double out;
+  if (d.raw.gauss_average) stage("calling gauss_average");
   if (d.raw.gauss_average && d.raw.gauss_average(values.data(), &mean, &var, &out, 1) == SGNTK_EUNSUPPORTED) {
     d.raw.gauss_average = nullptr;
     d.caps &= ~static_cast<std::uint32_t>(SGNTK_CAP_GAUSS_AVERAGE);
   }
+  if (d.raw.gauss_expect2) stage("calling gauss_expect2");
   if (d.raw.gauss_expect2 && d.raw.gauss_expect2(values.data(), &a, &b, &c, &out, 1) == SGNTK_EUNSUPPORTED) {
     d.raw.gauss_expect2 = nullptr;
     d.caps &= ~static_cast<std::uint32_t>(SGNTK_CAP_GAUSS_EXPECT2);
@@ -153,7 +160,8 @@ static void drop_unsupported_hooks(PluginDescriptor& d, const std::vector<double
 
 PluginInstanceRef instantiate(const PluginDescriptor& descriptor,
                               const std::vector<std::pair<std::string, double>>& given,
-                              InstantiateError& error) {
+                              InstantiateError& error, const PluginStage& observe) {
+  const PluginStage stage = observe ? observe : [](const char*) {};
   const std::string where = fmt::format("plugin '{}' ({})", descriptor.id, descriptor.file);
   std::vector<double> values;
   for (const PluginParam& p : descriptor.params) values.push_back(p.default_value);
@@ -183,6 +191,7 @@ PluginInstanceRef instantiate(const PluginDescriptor& descriptor,
     set[i] = true;
   }
   if (const auto check = descriptor.raw.check_params) {
+    stage("calling check_params");
     char message[256] = "";
     if (check(values.data(), message, sizeof message) != SGNTK_OK) {
       message[sizeof message - 1] = '\0';
@@ -191,10 +200,10 @@ PluginInstanceRef instantiate(const PluginDescriptor& descriptor,
     }
   }
   PluginDescriptor usable = descriptor;
-  drop_unsupported_hooks(usable, values);
+  drop_unsupported_hooks(usable, values, stage);
   auto instance = std::make_shared<const PluginInstance>(std::move(usable), std::move(values));
   try {
-    probe(*instance);
+    probe(*instance, stage);
   } catch (const EvalError& e) {
     error = {e.what()};
     return nullptr;

@@ -1,4 +1,5 @@
 """Every error type, with the CLI's diagnostic text and its position in the spec."""
+import os
 import re
 import warnings
 
@@ -12,6 +13,13 @@ NETWORK = """param m = 2
 surrogate fs = plugin("{plugin}", slope = 25)
 network net(input = 2) {{
   dense(width = 10, act = {act}, surrogate = fs)
+  readout(outputs = 1)
+}}
+"""
+
+HOSTILE = """surrogate g = plugin("{plugin}")
+network net(input = 2) {{
+  dense(width = 10, act = sign, surrogate = g)
   readout(outputs = 1)
 }}
 """
@@ -59,6 +67,22 @@ def test_plugin_error_names_the_plugin_at_its_position():
 def test_plugin_surrogate_loads_from_the_built_in_plugins(points):
     net = sgntk.loads(NETWORK.format(plugin="fast_sigmoid", act="sign"))
     assert np.isfinite(net.kernel(points[:3], kind="sgntk")).all()
+
+
+def test_a_crashing_plugin_is_a_plugin_error_and_leaves_other_plugins_working(sgntk_exe, points):
+    # The test plugins of tests/plugins/broken, built beside the sgntk binary.
+    broken = os.path.join(os.path.dirname(sgntk_exe), "tests", "plugins", "broken")
+    for hostile, reason in [("hostile_crash", "crashed with SIGSEGV (signal 11) while calling eval"),
+                            ("hostile_exit", "ended the process with exit status 0 while calling eval"),
+                            ("hostile_liar", "gauss_average disagrees with quadrature of eval")]:
+        folder = os.path.join(broken, hostile)
+        if not os.path.isdir(folder):
+            pytest.skip(f"test plugins not built in {broken}")
+        with pytest.raises(sgntk.PluginError, match=re.escape(reason)) as info:
+            sgntk.loads(HOSTILE.format(plugin=hostile), plugin_path=folder, name="h.sgntk")
+        assert (info.value.file, info.value.line) == ("h.sgntk", 1)
+        net = sgntk.loads(NETWORK.format(plugin="fast_sigmoid", act="sign"), plugin_path=folder)
+        assert np.isfinite(net.kernel(points[:3], kind="sgntk")).all()
 
 
 def test_data_error_for_wrong_dimension_names_the_network(points):

@@ -1,47 +1,6 @@
 /* Valid: a boxcar on (-1, 1) whose closed-form E[g(V)] hook serves only height <= 1 and answers
  * SGNTK_EUNSUPPORTED otherwise, so that the host must fall back to quadrature for those. */
-#include <math.h>
-
-#include "plugins/abi/sgntk_plugin.h"
-
-static const sgntk_param_info params[] = {
-    {"height", "value inside the window", 0.5, 0.0, INFINITY, SGNTK_PARAM_LO_OPEN},
-};
-
-static int eval(const double *p, const double *x, double *out, size_t n) {
-  for (size_t i = 0; i < n; ++i) out[i] = fabs(x[i]) < 1.0 ? p[0] : 0.0;
-  return SGNTK_OK;
-}
-
-static int gauss_average(const double *p, const double *mean, const double *var, double *out, size_t n) {
-  if (p[0] > 1.0) return SGNTK_EUNSUPPORTED;
-  for (size_t i = 0; i < n; ++i) {
-    if (!(var[i] >= 0)) return SGNTK_EDOMAIN;
-    if (var[i] == 0) {
-      eval(p, &mean[i], &out[i], 1);
-      continue;
-    }
-    const double s = sqrt(2.0 * var[i]);
-    out[i] = p[0] * 0.5 * (erf((1.0 - mean[i]) / s) - erf((-1.0 - mean[i]) / s));
-  }
-  return SGNTK_OK;
-}
-
-static const sgntk_surrogate_descriptor descriptor = {
-    .abi = {SGNTK_ABI_MAJOR, SGNTK_ABI_MINOR},
-    .struct_size = sizeof(sgntk_surrogate_descriptor),
-    .id = "partial_hook",
-    .version = "1.0.0",
-    .description = "a boxcar whose E1 hook serves height <= 1 only",
-    .formula = "height if |x| < 1 else 0",
-    .normalisation = SGNTK_NORM_RAW,
-    .caps = SGNTK_CAP_THREAD_SAFE | SGNTK_CAP_GAUSS_AVERAGE,
-    .param_count = 1,
-    .params = params,
-    .eval = eval,
-    .gauss_average = gauss_average,
-};
-
-SGNTK_EXPORT const sgntk_surrogate_descriptor *sgntk_surrogate_descriptor_at(uint32_t index) {
-  return index == 0 ? &descriptor : NULL;
-}
+#define HOOK_ID "partial_hook"
+#define HOOK_DESCRIPTION "a boxcar whose E1 hook serves height <= 1 only"
+#define HOOK_MAX_HEIGHT 1.0
+#include "boxcar_hook.h"
