@@ -1,6 +1,7 @@
 // Initialisation, forward and backward pass of one finite-width network (finite_network.h).
 #include "runtime/finite_network.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <type_traits>
@@ -36,11 +37,15 @@ void apply_pointwise(const ArrayFunction& f, const Scalar* in, Scalar* out, std:
   if constexpr (std::is_same_v<Scalar, double>) {
     f.eval(in, out, n);
   } else {
-    thread_local std::vector<double> x, y;
-    x.assign(in, in + n);
-    y.resize(n);
-    f.eval(x.data(), y.data(), n);
-    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<Scalar>(y[i]);
+    // In chunks that stay in L1 (the function is pointwise: chunking changes no value).
+    constexpr std::size_t chunk = 512;
+    double x[chunk], y[chunk];
+    for (std::size_t start = 0; start < n; start += chunk) {
+      const std::size_t m = std::min(chunk, n - start);
+      for (std::size_t i = 0; i < m; ++i) x[i] = in[start + i];
+      f.eval(x, y, m);
+      for (std::size_t i = 0; i < m; ++i) out[start + i] = static_cast<Scalar>(y[i]);
+    }
   }
 }
 template void apply_pointwise<double>(const ArrayFunction&, const double*, double*, std::size_t);

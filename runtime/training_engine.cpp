@@ -62,14 +62,15 @@ template <class Scalar>
 bool TrainingEngine<Scalar>::update_product(Layer& L, const Scalar* in) {
   if (!L.updated || L.since_product < 0 || L.since_product + 1 >= refresh_period) return false;
   // A changed input costs one pass over a column of W; past 1/8 of them the full product wins.
-  const std::size_t limit = static_cast<std::size_t>(n_) * L.n_in / 8;
-  changed_.clear();
+  const long limit = static_cast<long>(n_) * L.n_in / 8;
+  long count = 0;  // a branch-free count first (it vectorizes), the positions only when few
   for (int i = 0; i < n_; ++i)
+    for (int j = 0; j < L.n_in; ++j) count += in[i * L.lda + j] != L.input[i * L.lda + j];
+  if (count > limit) return false;
+  changed_.clear();
+  for (int i = 0; i < n_ && static_cast<long>(changed_.size()) < count; ++i)
     for (int j = 0; j < L.n_in; ++j)
-      if (in[i * L.lda + j] != L.input[i * L.lda + j]) {
-        if (changed_.size() == limit) return false;
-        changed_.emplace_back(i, j);
-      }
+      if (in[i * L.lda + j] != L.input[i * L.lda + j]) changed_.emplace_back(i, j);
   const auto& k = sweeps<Scalar>();
   // p -= c (A_old A_old^T) D with the D and c of the last update: the Gram matrix as the product
   // of A_old with its transpose (n_in x padded N, column-major), then scaled, times D.

@@ -4,4 +4,5 @@
 #define SGNTK_SWEEP_BYTES 16
 #define SGNTK_PRODUCT_ROWS 12
 #define SGNTK_SWEEP_ROWS 2
+#define SGNTK_SWEEP_COLUMNS 2
 #include "runtime/training_sweeps.inc"
