@@ -9,6 +9,7 @@
 // the engine also runs in the other precision, and the effect of f32 (float weights, double
 // loss) against f64 on the final loss and the ensemble mean on the grid is printed. By hand:
 //   bench_train [steps=100] [ensemble=500] [width=500] [threads=0 (all cores)] [f64|f32] [rounds=3] [stats]
+// (rounds = 0 with stats: no timings, only the precision comparison).
 #include <fmt/format.h>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
@@ -190,6 +191,9 @@ int main(int argc, char** argv) {
   double rate = measure_rate();
   std::vector<double> times[2];
   EnsembleResult results[2];
+  if (rounds == 0) {  // `stats` alone: the engine once, no timings
+    results[0] = train_ensemble(program, job);
+  }
   for (int r = 0; r < rounds; ++r)
     for (int engine = 0; engine < 2; ++engine) {  // 0: the engine, 1: the previous engine
       job.reference_engine = engine == 1;
@@ -211,14 +215,14 @@ int main(int argc, char** argv) {
   fmt::print("  FMA peak {:.1f} GFMA/s ({} cores); OpenBLAS/Eigen GEMM rate {:.2f} GFLOP/s; floor {:.3f} s\n",
              peak_fma * 1e-9, thread_count, rate * 1e-9, flops / rate);
   const char* names[2] = {"engine", "previous engine"};
-  for (int engine = 0; engine < 2; ++engine) {
+  for (int engine = 0; engine < 2 && rounds > 0; ++engine) {
     const double elapsed = median(times[engine]);
     fmt::print("  {:>15}: time {:.3f} s, {:.0f} network-steps/s, {:.1f}% of FMA peak, time / floor = {:.2f}, "
                "final mean loss {:.6f}\n",
                names[engine], elapsed, ensemble * steps / elapsed, 100 * flops / 2 / elapsed / peak_fma,
                elapsed / (flops / rate), final_mean_loss(results[engine], ensemble));
   }
-  fmt::print("  speed-up {:.2f}x\n", median(times[1]) / median(times[0]));
+  if (rounds > 0) fmt::print("  speed-up {:.2f}x\n", median(times[1]) / median(times[0]));
   if (stats) {
     job.reference_engine = false;
     job.precision = f32 ? Precision::f64 : Precision::f32;

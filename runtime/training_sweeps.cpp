@@ -14,27 +14,25 @@ Unit best_unit() {
   return Unit::sse2;
 }
 
+template <class Scalar>
+const Sweeps<Scalar>& pick(const Sweeps<Scalar>& (*avx512)(), const Sweeps<Scalar>& (*avx2)(),
+                           const Sweeps<Scalar>& (*sse2)()) {
+  switch (best_unit()) {
+    case Unit::avx512: return avx512();
+    case Unit::avx2: return avx2();
+    default: return sse2();
+  }
+}
+
 }  // namespace
 
 const Sweeps<double>& sweeps_f64() {
-  static const Sweeps<double>& s = [] () -> const Sweeps<double>& {
-    switch (best_unit()) {
-      case Unit::avx512: return detail::avx512::f64();
-      case Unit::avx2: return detail::avx2::f64();
-      default: return detail::sse2::f64();
-    }
-  }();
+  static const Sweeps<double>& s = pick(detail::avx512::f64, detail::avx2::f64, detail::sse2::f64);
   return s;
 }
 
 const Sweeps<float>& sweeps_f32() {
-  static const Sweeps<float>& s = [] () -> const Sweeps<float>& {
-    switch (best_unit()) {
-      case Unit::avx512: return detail::avx512::f32();
-      case Unit::avx2: return detail::avx2::f32();
-      default: return detail::sse2::f32();
-    }
-  }();
+  static const Sweeps<float>& s = pick(detail::avx512::f32, detail::avx2::f32, detail::sse2::f32);
   return s;
 }
 

@@ -13,21 +13,7 @@
 namespace {
 
 using namespace sgntk;
-
-runtime::EnsembleTraining circle_job(int n, long steps) {
-  runtime::EnsembleTraining job;
-  job.x.resize(n, 2);
-  job.y.resize(n, 1);
-  for (int i = 0; i < n; ++i) {
-    const double a = 2 * M_PI * i / n - M_PI, x0 = std::sin(a), x1 = std::cos(a);
-    job.x.row(i) << x0, x1;
-    job.y(i, 0) = 4 * x0 * x1 * x1 - 0.8 * x0 * x0 * x0 + 1.2 * x1 * x1 - 0.8 * x0 * x0 * x1;
-  }
-  job.settings.learning_rate = 0.1;
-  job.settings.steps = steps;
-  job.seed = 10;
-  return job;
-}
+using test::circle_job;
 
 // The paper's sign network (forward sign, backward erf'), 2-n-n-1.
 runtime::KernelProgram sign_network(int n) {
@@ -118,7 +104,7 @@ TEST_CASE("sign networks update their forward products, and the products stay th
 TEST_CASE("long runs of sign networks: the engine's statistics match the previous engine's") {
   // Sign networks amplify rounding, so trajectories part after many steps: compare the mean
   // final loss and the ensemble mean on a grid of 100 networks, within 3 standard errors.
-  const runtime::KernelProgram program = sign_network(100);
+  const runtime::KernelProgram program = sign_network(64);
   runtime::EnsembleTraining job = circle_job(15, 300);
   job.ensemble = 100;
   job.eval = circle_job(40, 0).x;
