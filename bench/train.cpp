@@ -141,10 +141,10 @@ void print_precision_effect(const EnsembleResult& f64, const EnsembleResult& f32
              l32, e32, l64, e64, std::abs(l32 - l64) / std::hypot(e32, e64));
   // outputs: [save, ensemble, point, 1]; the last save
   const long points = f64.outputs_shape[2], last = (f64.outputs_shape[0] - 1) * ensemble * points;
+  const std::vector<double> a(f64.outputs.begin() + last, f64.outputs.end());
+  const std::vector<double> b(f32.outputs.begin() + last, f32.outputs.end());
   double worst = 0;
   for (long i = 0; i < points; ++i) {
-    const std::vector<double> a(f64.outputs.begin() + last, f64.outputs.end());
-    const std::vector<double> b(f32.outputs.begin() + last, f32.outputs.end());
     const auto [m64, s64] = mean_and_error(a, ensemble, points, i);
     const auto [m32, s32] = mean_and_error(b, ensemble, points, i);
     worst = std::max(worst, std::abs(m64 - m32) / std::hypot(s64, s32));
