@@ -61,12 +61,16 @@ TrainingEngine<Scalar>::TrainingEngine(const FiniteNetwork<Scalar>& net, const M
 template <class Scalar>
 bool TrainingEngine<Scalar>::update_product(Layer& L, const Scalar* in) {
   if (!L.updated || L.since_product < 0 || L.since_product + 1 >= refresh_period) return false;
-  // A changed input costs one pass over a column of W; past 1/8 of them the full product wins.
-  const long limit = static_cast<long>(n_) * L.n_in / 8;
+  // Multiply-adds: the update costs the Gram matrix and its product with D (N^2 (n_in + ld)) and
+  // one column of W per changed input (ld); it runs only where it costs at most half the full
+  // product (N n_in ld). Not for the first layer, the readout or many samples, as a rule.
+  const long full = static_cast<long>(n_) * L.n_in * L.ld;
+  const long gram = static_cast<long>(n_) * n_ * (L.n_in + L.ld);
+  if (2 * gram > full) return false;
   long count = 0;  // a branch-free count first (it vectorizes), the positions only when few
   for (int i = 0; i < n_; ++i)
     for (int j = 0; j < L.n_in; ++j) count += in[i * L.lda + j] != L.input[i * L.lda + j];
-  if (count > limit) return false;
+  if (2 * (gram + count * L.ld) > full) return false;
   changed_.clear();
   for (int i = 0; i < n_ && static_cast<long>(changed_.size()) < count; ++i)
     for (int j = 0; j < L.n_in; ++j)

@@ -97,8 +97,10 @@ TEST_CASE("sign networks update their forward products, and the products stay th
     CHECK(std::abs(loss - plain) < 1e-12 * plain);
     engine.update();
   }
-  // Every step but the refreshes updated the hidden and readout products instead of recomputing.
-  CHECK(engine.incremental_products() > 3 * 2 * (runtime::TrainingEngine<double>::refresh_period - 2));
+  // Nearly every step but the refreshes updated the hidden-to-hidden product (the first layer and
+  // the readout are cheaper to recompute).
+  CHECK(engine.incremental_products() > 3 * (runtime::TrainingEngine<double>::refresh_period - 4));
+  CHECK(engine.incremental_products() < 3 * runtime::TrainingEngine<double>::refresh_period);
 }
 
 TEST_CASE("long runs of sign networks: the engine's statistics match the previous engine's") {
