@@ -13,6 +13,7 @@
 #pragma once
 #include <cstddef>
 #include <new>
+#include <utility>
 #include <vector>
 
 #include "runtime/finite_network.h"
@@ -69,7 +70,7 @@ class TrainingEngine {
     Buffer h;                      // N x ld: scale p + bias_scale b
     Buffer out;                    // N x ld: activation(h) (hidden layers)
     Buffer d;                      // N x ld: d loss / d h of the last update, zero padding
-    long since_product = -1;       // updates since p was last recomputed; -1: p not valid
+    long since_product = -1;       // forward passes since p was last recomputed; -1: never
     bool updated = false;          // an update ran since the last forward pass
   };
 
