@@ -1,9 +1,15 @@
 // Figure 3 training workload: an ensemble of sign networks 2-n-n-1 (forward sign, backward erf')
-// trained by SGL on 15 points of the unit circle, outputs saved on the 100-point grid. Reports
-// network-steps per second and the ratio of the run time to its matrix-multiply floor: the
-// run's GEMM FLOPs at the GEMM rate measured here, in this process, on the same shapes and the
-// same number of threads. Run by hand:
-//   bench_train [steps=100] [ensemble=500] [width=500] [threads=0 (all cores)] [f64|f32]
+// trained by SGL on 15 points of the unit circle, outputs saved on the 100-point grid. The
+// engine (training_engine.h) and the previous engine (three BLAS products per layer) run
+// alternately, `rounds` times each; per engine the median of network-steps per second, its
+// fraction of the machine's FMA peak (the step's nominal FMAs, those of the three products, per
+// second, over the peak of the threads' cores measured in this process by machine_yardsticks)
+// and the ratio of the run time to its matrix-multiply floor (the run's GEMM FLOPs at the
+// OpenBLAS/Eigen rate measured here on the same shapes and number of threads). With `stats`
+// the engine also runs in the other precision, and the effect of f32 (float weights, double
+// loss) against f64 on the final loss and the ensemble mean on the grid is printed. By hand:
+//   bench_train [steps=100] [ensemble=500] [width=500] [threads=0 (all cores)] [f64|f32] [rounds=3] [stats]
+// (rounds = 0 with stats: no timings, only the precision comparison).
 #include <fmt/format.h>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
@@ -13,8 +19,11 @@
 #include <cmath>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
+#include "bench/machine_yardsticks.h"
 #include "runtime/training.h"
+#include "runtime/training_sweeps.h"
 
 namespace {
 
@@ -102,6 +111,47 @@ double gemm_rate(int n_samples, int width, int threads) {
   return t_count * reps * 3 * 2.0 * n_samples * width * width / seconds_since(t);
 }
 
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+double final_mean_loss(const EnsembleResult& r, long ensemble) {
+  double s = 0;
+  const long records = static_cast<long>(r.loss_steps.size());
+  for (long e = 0; e < ensemble; ++e) s += r.loss[e * records + records - 1];
+  return s / ensemble;
+}
+
+// Mean and standard error over the ensemble of values[e * stride + offset].
+std::pair<double, double> mean_and_error(const std::vector<double>& values, long ensemble, long stride, long offset) {
+  double s = 0, s2 = 0;
+  for (long e = 0; e < ensemble; ++e) s += values[e * stride + offset];
+  const double m = s / ensemble;
+  for (long e = 0; e < ensemble; ++e) s2 += (values[e * stride + offset] - m) * (values[e * stride + offset] - m);
+  return {m, std::sqrt(s2 / (ensemble - 1) / ensemble)};
+}
+
+// The effect of f32 (float weights, double loss) against f64: final loss, ensemble mean on the grid.
+void print_precision_effect(const EnsembleResult& f64, const EnsembleResult& f32, long ensemble) {
+  const long records = static_cast<long>(f64.loss_steps.size());
+  const auto [l64, e64] = mean_and_error(f64.loss, ensemble, records, records - 1);
+  const auto [l32, e32] = mean_and_error(f32.loss, ensemble, records, records - 1);
+  fmt::print("  f32 vs f64: final mean loss {:.6f} +- {:.6f} (f32) vs {:.6f} +- {:.6f} (f64), {:.2f} standard errors\n",
+             l32, e32, l64, e64, std::abs(l32 - l64) / std::hypot(e32, e64));
+  // outputs: [save, ensemble, point, 1]; the last save
+  const long points = f64.outputs_shape[2], last = (f64.outputs_shape[0] - 1) * ensemble * points;
+  const std::vector<double> a(f64.outputs.begin() + last, f64.outputs.end());
+  const std::vector<double> b(f32.outputs.begin() + last, f32.outputs.end());
+  double worst = 0;
+  for (long i = 0; i < points; ++i) {
+    const auto [m64, s64] = mean_and_error(a, ensemble, points, i);
+    const auto [m32, s32] = mean_and_error(b, ensemble, points, i);
+    worst = std::max(worst, std::abs(m64 - m32) / std::hypot(s64, s32));
+  }
+  fmt::print("  f32 vs f64: ensemble mean on the grid differs by at most {:.2f} standard errors\n", worst);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -110,6 +160,9 @@ int main(int argc, char** argv) {
   const int width = argc > 3 ? std::atoi(argv[3]) : 500;
   const int threads = argc > 4 ? std::atoi(argv[4]) : 0;
   const bool f32 = argc > 5 && std::string(argv[5]) == "f32";
+  const int rounds = argc > 6 ? std::atoi(argv[6]) : 3;
+  const bool stats = argc > 7 && std::string(argv[7]) == "stats";
+  const int thread_count = threads == 0 ? tbb::info::default_concurrency() : threads;
 
   const KernelProgram program = sign_network(width);
   EnsembleTraining job;
@@ -133,27 +186,49 @@ int main(int argc, char** argv) {
   const auto measure_rate = [&] {
     return f32 ? gemm_rate<float>(15, width, threads) : gemm_rate<double>(15, width, threads);
   };
-  const double rate_before = measure_rate();
-  const auto t = std::chrono::steady_clock::now();
-  const EnsembleResult result = train_ensemble(program, job);
-  const double elapsed = seconds_since(t);
-  // The GEMM rate before and after the run: other load on the machine slows any one measurement,
+  // The FMA peak of the threads' cores in this precision (the yardstick counts f64 lanes).
+  const double peak_fma = sgntk::bench::measured_fma_per_second_per_core() * thread_count * (f32 ? 2 : 1);
+  double rate = measure_rate();
+  std::vector<double> times[2];
+  EnsembleResult results[2];
+  if (rounds == 0) {  // `stats` alone: the engine once, no timings
+    results[0] = train_ensemble(program, job);
+  }
+  for (int r = 0; r < rounds; ++r)
+    for (int engine = 0; engine < 2; ++engine) {  // 0: the engine, 1: the previous engine
+      job.reference_engine = engine == 1;
+      const auto t = std::chrono::steady_clock::now();
+      results[engine] = train_ensemble(program, job);
+      times[engine].push_back(seconds_since(t));
+    }
+  // The GEMM rate before and after the runs: other load on the machine slows any one measurement,
   // and the faster of the two is the conservative (higher) floor.
-  const double rate = std::max(rate_before, measure_rate());
+  rate = std::max(rate, measure_rate());
 
   // Floor: the training steps' GEMMs plus the two saves' forward passes on the grid.
   const double flops = ensemble * (steps * step_flops(program, 15) + 2 * step_flops(program, 100) / 3);
-  fmt::print("bench_train: {} networks 2-{}-{}-1, {} SGL steps, {} threads, {}\n", ensemble, width, width, steps,
-             threads == 0 ? tbb::info::default_concurrency() : threads, f32 ? "f32" : "f64");
-  fmt::print("  time {:.2f} s, {:.0f} network-steps/s, {:.2f} ensemble-steps/s\n", elapsed, ensemble * steps / elapsed,
-             steps / elapsed);
-  fmt::print("  GEMM rate {:.2f} GFLOP/s; floor {:.2f} s; time / floor = {:.2f}\n", rate * 1e-9, flops / rate,
-             elapsed / (flops / rate));
-  fmt::print("  final mean loss {:.6f}\n", [&] {
-    double s = 0;
-    const long records = static_cast<long>(result.loss_steps.size());
-    for (long e = 0; e < ensemble; ++e) s += result.loss[e * records + records - 1];
-    return s / ensemble;
-  }());
+  fmt::print("bench_train: {} networks 2-{}-{}-1, {} SGL steps, {} threads, {}, sweeps on {}, median of {}\n", ensemble,
+             width, width, steps, thread_count, f32 ? "f32" : "f64",
+             f32 ? sgntk::runtime::training_sweeps::sweeps_f32().unit
+                 : sgntk::runtime::training_sweeps::sweeps_f64().unit,
+             rounds);
+  fmt::print("  FMA peak {:.1f} GFMA/s ({} cores); OpenBLAS/Eigen GEMM rate {:.2f} GFLOP/s; floor {:.3f} s\n",
+             peak_fma * 1e-9, thread_count, rate * 1e-9, flops / rate);
+  const char* names[2] = {"engine", "previous engine"};
+  for (int engine = 0; engine < 2 && rounds > 0; ++engine) {
+    const double elapsed = median(times[engine]);
+    fmt::print("  {:>15}: time {:.3f} s, {:.0f} network-steps/s, {:.1f}% of FMA peak, time / floor = {:.2f}, "
+               "final mean loss {:.6f}\n",
+               names[engine], elapsed, ensemble * steps / elapsed, 100 * flops / 2 / elapsed / peak_fma,
+               elapsed / (flops / rate), final_mean_loss(results[engine], ensemble));
+  }
+  if (rounds > 0) fmt::print("  speed-up {:.2f}x\n", median(times[1]) / median(times[0]));
+  if (stats) {
+    job.reference_engine = false;
+    job.precision = f32 ? Precision::f64 : Precision::f32;
+    const EnsembleResult other = train_ensemble(program, job);
+    if (f32) print_precision_effect(other, results[0], ensemble);
+    else print_precision_effect(results[0], other, ensemble);
+  }
   return 0;
 }

@@ -70,7 +70,7 @@ std::vector<double> empirical_kernels(const KernelProgram& program, const Empiri
     Net net(program, job.seed, static_cast<std::uint32_t>(e));
     if (job.train)
       train_network<double>(net, Matrix(job.train->x), Matrix(job.train->y), job.train->settings,
-                            [](long, double, const Net&) {});
+                            [](long, double, const NetworkNow<double>&) {});
     const RowMatrix k = empirical_kernel(net, job.kind, job.x1, x2);
     std::copy(k.data(), k.data() + k.size(), out.begin() + e * n1 * n2);
   });

@@ -1,6 +1,7 @@
 // Initialisation, forward and backward pass of one finite-width network (finite_network.h).
 #include "runtime/finite_network.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <type_traits>
@@ -17,30 +18,38 @@ namespace {
 // the readout alone and the "true" Jacobian miss every hidden layer, silently).
 const ArrayFunction* derivative_function(const LayerProgram& layer) { return layer.derivative.get(); }
 
-// The function back-propagation multiplies by in hidden layer `layer`, or null.
+// out = f(in) elementwise with one ArrayFunction call over the whole matrix.
+template <class Matrix>
+void apply(const ArrayFunction& f, const Matrix& in, Matrix& out) {
+  out.resize(in.rows(), in.cols());
+  apply_pointwise(f, in.data(), out.data(), static_cast<std::size_t>(in.size()));
+}
+
+}  // namespace
+
 const ArrayFunction* backprop_function(const LayerProgram& layer, Backprop mode) {
   if (mode == Backprop::surrogate && layer.has_surrogate) return layer.surrogate.get();
   return derivative_function(layer);
 }
 
-// out = f(in) elementwise with one ArrayFunction call over the whole matrix. The float path
-// goes through double buffers because ArrayFunction speaks double.
-template <class Matrix>
-void apply(const ArrayFunction& f, const Matrix& in, Matrix& out) {
-  out.resize(in.rows(), in.cols());
-  const auto n = static_cast<std::size_t>(in.size());
-  if constexpr (std::is_same_v<typename Matrix::Scalar, double>) {
-    f.eval(in.data(), out.data(), n);
+template <class Scalar>
+void apply_pointwise(const ArrayFunction& f, const Scalar* in, Scalar* out, std::size_t n) {
+  if constexpr (std::is_same_v<Scalar, double>) {
+    f.eval(in, out, n);
   } else {
-    thread_local std::vector<double> x, y;
-    x.assign(in.data(), in.data() + n);
-    y.resize(n);
-    f.eval(x.data(), y.data(), n);
-    for (std::size_t i = 0; i < n; ++i) out.data()[i] = static_cast<typename Matrix::Scalar>(y[i]);
+    // In chunks that stay in L1 (the function is pointwise: chunking changes no value).
+    constexpr std::size_t chunk = 512;
+    double x[chunk], y[chunk];
+    for (std::size_t start = 0; start < n; start += chunk) {
+      const std::size_t m = std::min(chunk, n - start);
+      for (std::size_t i = 0; i < m; ++i) x[i] = in[start + i];
+      f.eval(x, y, m);
+      for (std::size_t i = 0; i < m; ++i) out[start + i] = static_cast<Scalar>(y[i]);
+    }
   }
 }
-
-}  // namespace
+template void apply_pointwise<double>(const ArrayFunction&, const double*, double*, std::size_t);
+template void apply_pointwise<float>(const ArrayFunction&, const float*, float*, std::size_t);
 
 void check_backprop(const KernelProgram& program, Backprop mode) {
   for (const LayerProgram& layer : program.hidden) {

@@ -22,6 +22,15 @@ namespace sgntk::runtime {
 // phi' is a distribution, so gradient descent and the true Jacobian do not exist).
 void check_backprop(const KernelProgram& program, Backprop mode);
 
+// The function back-propagation multiplies by in hidden layer `layer` (its surrogate under
+// Backprop::surrogate when it has one, else phi'), or null when there is none.
+const ArrayFunction* backprop_function(const LayerProgram& layer, Backprop mode);
+
+// out[i] = f(in[i]) for i < n with one ArrayFunction call; float goes through double buffers
+// (ArrayFunction speaks double). in and out do not overlap.
+template <class Scalar>
+void apply_pointwise(const ArrayFunction& f, const Scalar* in, Scalar* out, std::size_t n);
+
 template <class Scalar>
 class FiniteNetwork {
  public:
@@ -44,6 +53,7 @@ class FiniteNetwork {
   FiniteNetwork(const KernelProgram& program, std::uint64_t seed, std::uint32_t index);
 
   int layer_count() const { return static_cast<int>(weights_.size()); }
+  const KernelProgram& program() const { return *program_; }
   // sw_l / sqrt(n_{l-1}) and sb_l of layer l.
   Scalar weight_scale(int l) const { return weight_scale_[l]; }
   Scalar bias_scale(int l) const { return bias_scale_[l]; }

@@ -11,13 +11,55 @@
 #include <string>
 
 #include "runtime/errors.h"
+#include "runtime/training_engine.h"
 
 namespace sgntk::runtime {
+
+namespace {
+
+// Throws EvalError when the loss at `step` is not finite.
+void check_loss(long step, double loss) {
+  if (std::isfinite(loss)) return;
+  // At step 0 no update has run: the learning rate cannot be the cause.
+  if (step == 0)
+    throw EvalError(fmt::format(
+        "the loss is {} at step 0, before any update: the forward pass of the initial network is not finite "
+        "(an activation overflowed or is undefined at some training input, or the inputs or targets are too "
+        "large for the loss to be a double)",
+        loss));
+  throw EvalError(fmt::format("training diverged at step {} (loss {}); lower the learning rate", step, loss));
+}
+
+}  // namespace
 
 template <class Scalar>
 void train_network(FiniteNetwork<Scalar>& net, const typename FiniteNetwork<Scalar>::Matrix& x,
                    const typename FiniteNetwork<Scalar>::Matrix& y, const TrainSettings& settings,
                    const StepObserver<Scalar>& observe) {
+  TrainingEngine<Scalar> engine(net, x, y, settings);
+  bool net_is_current = true;
+  const NetworkNow<Scalar> now = [&]() -> const FiniteNetwork<Scalar>& {
+    if (!net_is_current) engine.write_to(net);
+    net_is_current = true;
+    return net;
+  };
+  // Steps are independent units of work: a check that stops training early belongs at the top
+  // of this loop.
+  for (long step = 0;; ++step) {
+    const double loss = engine.forward();
+    check_loss(step, loss);
+    observe(step, loss, now);
+    if (step == settings.steps) break;
+    engine.update();
+    net_is_current = false;
+  }
+  now();
+}
+
+template <class Scalar>
+void train_network_reference(FiniteNetwork<Scalar>& net, const typename FiniteNetwork<Scalar>::Matrix& x,
+                             const typename FiniteNetwork<Scalar>::Matrix& y, const TrainSettings& settings,
+                             const StepObserver<Scalar>& observe) {
   using Matrix = typename FiniteNetwork<Scalar>::Matrix;
   const auto n = static_cast<double>(x.rows());
   const auto eta = static_cast<Scalar>(settings.learning_rate);
@@ -30,21 +72,13 @@ void train_network(FiniteNetwork<Scalar>& net, const typename FiniteNetwork<Scal
     net.weight(l).noalias() -= (eta * net.weight_scale(l)) * d.transpose() * input;
     net.bias(l).noalias() -= (eta * net.bias_scale(l)) * d.colwise().sum().transpose();
   };
+  const NetworkNow<Scalar> now = [&]() -> const FiniteNetwork<Scalar>& { return net; };
   for (long step = 0;; ++step) {
     net.forward(x, pass);
     delta = pass.outputs() - y;
     const double loss = static_cast<double>(delta.squaredNorm()) / (2.0 * n);
-    if (!std::isfinite(loss)) {
-      // At step 0 no update has run: the learning rate cannot be the cause.
-      if (step == 0)
-        throw EvalError(fmt::format(
-            "the loss is {} at step 0, before any update: the forward pass of the initial network is not finite "
-            "(an activation overflowed or is undefined at some training input, or the inputs or targets are too "
-            "large for the loss to be a double)",
-            loss));
-      throw EvalError(fmt::format("training diverged at step {} (loss {}); lower the learning rate", step, loss));
-    }
-    observe(step, loss, net);
+    check_loss(step, loss);
+    observe(step, loss, now);
     if (step == settings.steps) return;
     delta /= static_cast<Scalar>(n);  // d loss / d f
     net.backward(pass, delta, settings.backprop, update);
@@ -162,10 +196,11 @@ EnsembleResult train_ensemble_as(const KernelProgram& program, const EnsembleTra
     typename Net::Pass pass;
     std::size_t next_save = 0;
     long unreported = 0;
-    train_network<Scalar>(net, x, y, job.settings, [&](long step, double loss, const Net& now) {
+    const auto train = job.reference_engine ? &train_network_reference<Scalar> : &train_network<Scalar>;
+    train(net, x, y, job.settings, [&](long step, double loss, const NetworkNow<Scalar>& now) {
       if (step % k == 0 || step == steps) result.loss[e * records + (step % k == 0 ? step / k : records - 1)] = loss;
       if (next_save < job.save_at.size() && job.save_at[next_save] == step) {
-        now.forward(eval, pass);
+        now().forward(eval, pass);
         double* out = result.outputs.data() + (next_save * job.ensemble + e) * n_eval * outputs;
         for (long i = 0; i < n_eval; ++i)
           for (long o = 0; o < outputs; ++o) out[i * outputs + o] = static_cast<double>(pass.outputs()(i, o));
@@ -197,11 +232,13 @@ EnsembleResult train_ensemble(const KernelProgram& program, const EnsembleTraini
 }
 
 template void train_network<double>(FiniteNetwork<double>&, const FiniteNetwork<double>::Matrix&,
-                                    const FiniteNetwork<double>::Matrix&, const TrainSettings&,
-                                    const StepObserver<double>&);
+                          const FiniteNetwork<double>::Matrix&, const TrainSettings&, const StepObserver<double>&);
 template void train_network<float>(FiniteNetwork<float>&, const FiniteNetwork<float>::Matrix&,
-                                   const FiniteNetwork<float>::Matrix&, const TrainSettings&,
-                                   const StepObserver<float>&);
+                          const FiniteNetwork<float>::Matrix&, const TrainSettings&, const StepObserver<float>&);
+template void train_network_reference<double>(FiniteNetwork<double>&, const FiniteNetwork<double>::Matrix&,
+                          const FiniteNetwork<double>::Matrix&, const TrainSettings&, const StepObserver<double>&);
+template void train_network_reference<float>(FiniteNetwork<float>&, const FiniteNetwork<float>::Matrix&,
+                          const FiniteNetwork<float>::Matrix&, const TrainSettings&, const StepObserver<float>&);
 template Gradient<double> loss_gradient<double>(const FiniteNetwork<double>&, const FiniteNetwork<double>::Matrix&,
                                                 const FiniteNetwork<double>::Matrix&, Backprop);
 template Gradient<float> loss_gradient<float>(const FiniteNetwork<float>&, const FiniteNetwork<float>::Matrix&,

@@ -21,15 +21,30 @@ struct TrainSettings {
   Backprop backprop = Backprop::surrogate;  // SGL; equals GD for layers without a surrogate
 };
 
-// Called for step = 0, 1, ..., steps with the network after `step` updates and its training loss.
+// The network at the current step, made on demand: the engine trains a copy in its own layout
+// and writes it back only when someone asks.
 template <class Scalar>
-using StepObserver = std::function<void(long step, double loss, const FiniteNetwork<Scalar>&)>;
+using NetworkNow = std::function<const FiniteNetwork<Scalar>&()>;
 
-// Trains `net` in place. Throws EvalError when the loss stops being finite (divergence).
+// Called for step = 0, 1, ..., steps with the training loss after `step` updates; network()
+// gives the network at that step.
+template <class Scalar>
+using StepObserver = std::function<void(long step, double loss, const NetworkNow<Scalar>& network)>;
+
+// Trains `net` in place with the cache-resident engine (training_engine.h). Throws EvalError
+// when the loss stops being finite (divergence).
 template <class Scalar>
 void train_network(FiniteNetwork<Scalar>& net, const typename FiniteNetwork<Scalar>::Matrix& x,
                    const typename FiniteNetwork<Scalar>::Matrix& y, const TrainSettings& settings,
                    const StepObserver<Scalar>& observe);
+
+// The same training with the previous engine: per layer three matrix products (forward,
+// backward, weight update) through Eigen and BLAS on FiniteNetwork. The yardstick of the tests
+// and of bench/train.cpp.
+template <class Scalar>
+void train_network_reference(FiniteNetwork<Scalar>& net, const typename FiniteNetwork<Scalar>::Matrix& x,
+                             const typename FiniteNetwork<Scalar>::Matrix& y, const TrainSettings& settings,
+                             const StepObserver<Scalar>& observe);
 
 // The loss and its back-propagated gradient with respect to every weight and bias (for tests
 // and for anyone who wants the gradient without a step).
@@ -59,6 +74,7 @@ struct EnsembleTraining {
   int threads = 0;                // 0: all cores; 1: serial
   Precision precision = Precision::f64;
   std::function<void(long)> progress;  // thread-safe; receives network-steps just completed
+  bool reference_engine = false;  // train with train_network_reference (tests, benchmarks)
 };
 
 struct EnsembleResult {
@@ -79,10 +95,12 @@ EnsembleResult train_ensemble(const KernelProgram& program, const EnsembleTraini
 void check_data(const KernelProgram& program, const RowMatrix& x, const RowMatrix* y, const char* what);
 
 extern template void train_network<double>(FiniteNetwork<double>&, const FiniteNetwork<double>::Matrix&,
-                                           const FiniteNetwork<double>::Matrix&, const TrainSettings&,
-                                           const StepObserver<double>&);
+                                 const FiniteNetwork<double>::Matrix&, const TrainSettings&, const StepObserver<double>&);
 extern template void train_network<float>(FiniteNetwork<float>&, const FiniteNetwork<float>::Matrix&,
-                                          const FiniteNetwork<float>::Matrix&, const TrainSettings&,
-                                          const StepObserver<float>&);
+                                 const FiniteNetwork<float>::Matrix&, const TrainSettings&, const StepObserver<float>&);
+extern template void train_network_reference<double>(FiniteNetwork<double>&, const FiniteNetwork<double>::Matrix&,
+                                 const FiniteNetwork<double>::Matrix&, const TrainSettings&, const StepObserver<double>&);
+extern template void train_network_reference<float>(FiniteNetwork<float>&, const FiniteNetwork<float>::Matrix&,
+                                 const FiniteNetwork<float>::Matrix&, const TrainSettings&, const StepObserver<float>&);
 
 }  // namespace sgntk::runtime

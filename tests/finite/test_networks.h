@@ -1,6 +1,7 @@
-// Hand-built KernelPrograms for the finite-network tests: small ArrayFunction subclasses stand in
-// for what the compiler emits (tanh, erf(m x), sign and their derivatives), and the analytic
-// expectations of erf_m and sign networks are filled in for comparisons with compute_kernel.
+// Hand-built KernelPrograms for the finite-network tests (and their circle training data): small
+// ArrayFunction subclasses stand in for what the compiler emits (tanh, erf(m x), sign and their
+// derivatives), and the analytic expectations of erf_m and sign networks are filled in for
+// comparisons with compute_kernel.
 #pragma once
 #include <cmath>
 #include <functional>
@@ -10,6 +11,7 @@
 
 #include "tests/support/scalar_function.h"
 #include "runtime/bound_program.h"
+#include "runtime/training.h"
 
 namespace sgntk::test {
 
@@ -73,6 +75,22 @@ inline runtime::LayerProgram erf_layer(int n, double m, double k = 0) {
   l.ntk.terms = {closed(ClosedFormId::bump_bump, e, e, 4.0)};
   l.sgntk.terms = {closed(ClosedFormId::bump_bump, e, eg, 4.0)};
   return l;
+}
+
+// The paper's training setting in miniature: n points on the unit circle, the cubic target.
+inline runtime::EnsembleTraining circle_job(int n, long steps, double lr = 0.1) {
+  runtime::EnsembleTraining job;
+  job.x.resize(n, 2);
+  job.y.resize(n, 1);
+  for (int i = 0; i < n; ++i) {
+    const double a = 2 * M_PI * i / n - M_PI, x0 = std::sin(a), x1 = std::cos(a);
+    job.x.row(i) << x0, x1;
+    job.y(i, 0) = 4 * x0 * x1 * x1 - 0.8 * x0 * x0 * x0 + 1.2 * x1 * x1 - 0.8 * x0 * x0 * x1;
+  }
+  job.settings.learning_rate = lr;
+  job.settings.steps = steps;
+  job.seed = 10;
+  return job;
 }
 
 }  // namespace sgntk::test

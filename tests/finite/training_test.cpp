@@ -11,22 +11,7 @@
 namespace {
 
 using namespace sgntk;
-
-// The paper's setting in miniature: points on the unit circle, a cubic target.
-runtime::EnsembleTraining circle_job(int n, long steps, double lr) {
-  runtime::EnsembleTraining job;
-  job.x.resize(n, 2);
-  job.y.resize(n, 1);
-  for (int i = 0; i < n; ++i) {
-    const double a = 2 * M_PI * i / n - M_PI, x0 = std::sin(a), x1 = std::cos(a);
-    job.x.row(i) << x0, x1;
-    job.y(i, 0) = 4 * x0 * x1 * x1 - 0.8 * x0 * x0 * x0 + 1.2 * x1 * x1 - 0.8 * x0 * x0 * x1;
-  }
-  job.settings.learning_rate = lr;
-  job.settings.steps = steps;
-  job.seed = 10;
-  return job;
-}
+using test::circle_job;
 
 }  // namespace
 
