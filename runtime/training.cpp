@@ -163,6 +163,7 @@ EnsembleResult train_ensemble_as(const KernelProgram& program, const EnsembleTra
     std::size_t next_save = 0;
     long unreported = 0;
     train_network<Scalar>(net, x, y, job.settings, [&](long step, double loss, const Net& now) {
+      if (job.cancelled && job.cancelled()) throw Cancelled();
       if (step % k == 0 || step == steps) result.loss[e * records + (step % k == 0 ? step / k : records - 1)] = loss;
       if (next_save < job.save_at.size() && job.save_at[next_save] == step) {
         now.forward(eval, pass);

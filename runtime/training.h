@@ -59,6 +59,9 @@ struct EnsembleTraining {
   int threads = 0;                // 0: all cores; 1: serial
   Precision precision = Precision::f64;
   std::function<void(long)> progress;  // thread-safe; receives network-steps just completed
+  // Thread-safe; polled after every step of every network: true stops the training (throws
+  // Cancelled), so that a signal stops even a slow ensemble within a step.
+  std::function<bool()> cancelled;
 };
 
 struct EnsembleResult {
