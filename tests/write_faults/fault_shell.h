@@ -98,4 +98,11 @@ inline std::string said(const ProcessResult& r, const std::string& key) {
   return r.out.substr(start, r.out.find('\n', start) - start);
 }
 
+// The number the shell printed as ms= (the time sgntk took to stop, or to be refused); a
+// large number when it printed none.
+inline long said_ms(const ProcessResult& r) {
+  const std::string ms = said(r, "ms");
+  return ms.empty() ? 1L << 40 : std::stol(ms);
+}
+
 }  // namespace sgntk::test

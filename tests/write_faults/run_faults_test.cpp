@@ -110,7 +110,7 @@ TEST_CASE("SIGTERM during a run's train task: exit 143, the older folder whole, 
                                 run("slow.sgntk", "out", "--resume") + " 2>err_resume; echo resume_rc=$?\n");
   INFO(r.out, r.err);
   CHECK(said(r, "rc") == "143");
-  CHECK(std::stoi("0" + said(r, "ms")) < 1000);
+  CHECK(said_ms(r) < 1000);
   // The results are the older run's; the networks the stopped run finished are saved beside them.
   auto after_stop = tree(dir / "after_stop"), before = tree(dir / "before");
   for (auto it = after_stop.begin(); it != after_stop.end();)
@@ -137,7 +137,7 @@ TEST_CASE("a second run into the same --out is refused at once, and the first on
                             "echo ms=$(( (t1 - t0) / 1000000 ))\nwait $pid; echo rc=$?\n");
   INFO(r.out, r.err, read_file(dir / "err_first"));
   CHECK(said(r, "second_rc") == "1");
-  CHECK(std::stoi("0" + said(r, "ms")) < 1000);
+  CHECK(said_ms(r) < 1000);
   const std::string err = read_file(dir / "err");
   const std::string holder = "another sgntk is writing it (pid " + said(r, "pid") + ", `sgntk run " +
                              (dir / "slow.sgntk").string() + "`, since ";
