@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "compiler/graph/context.h"
@@ -61,6 +62,7 @@ class ExprBuilder {
   graph::Expr node(const ast::Call& c);
   graph::Expr node(const ast::If& i);
   graph::Expr node(const ast::Unary& u);
+  graph::Expr derivative_within_limits(graph::Expr node, const ast::Unary& u);
   graph::Expr node(const ast::BinaryChain& c) { return chain(c); }
   template <typename T>
   graph::Expr node(const ast::x3::forward_ast<T>& n) { return node(n.get()); }
@@ -73,6 +75,9 @@ class ExprBuilder {
   NameScope& scope_;
   int& depth_;
   bool allow_x_ = true;
+  // The derivative of each d/dx operand computed so far (its simplified derivative, by operand
+  // as expand-derivatives sees it), so that nested d/dx are each differentiated once.
+  std::unordered_map<graph::Expr, graph::Expr> derivative_of_;
 };
 
 }  // namespace sgntk::sema
