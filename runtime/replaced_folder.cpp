@@ -96,7 +96,8 @@ ReplacedFolder::ReplacedFolder(const std::string& target, const std::string& mar
 ReplacedFolder::~ReplacedFolder() {
   std::error_code ec;
   if (!committed_) fs::remove_all(staging_, ec);
-  lock_.reset();
+  lock_.reset();  // after the staging folder is gone: a new writer may take the lock at once
+  if (committed_) return;
   // The parents made for the target, innermost first, as long as nothing else lives in them
   // (a failed run may have saved networks for --resume under the target).
   for (auto p = created_.rbegin(); p != created_.rend(); ++p)

@@ -75,6 +75,10 @@ inline std::optional<ProcessResult> shell_on_tmpfs(const fs::path& dir, int kib,
                         std::to_string(kib) + "k tmpfs \"$D\" && . \"$H/body_in_namespace.sh\"'\n");
 }
 
+// Shell lines the bodies share: fill the tmpfs to the last block, and copy all of it to $H/after.
+inline const std::string fill_disk = "dd if=/dev/zero of=fill bs=4096 2>/dev/null\n";
+inline const std::string keep_after = "mkdir \"$H/after\"; cp -a . \"$H/after/\"\n";
+
 // Every file and folder under `dir` (relative paths, sorted) with its bytes ("/" for a folder).
 inline std::map<std::string, std::string> tree(const fs::path& dir) {
   std::map<std::string, std::string> out;

@@ -52,9 +52,9 @@ TEST_CASE("run on a full disk exits 1 and leaves the older result folder as it w
   const fs::path dir = with_specs("run_full_disk");
   const auto r = shell_on_tmpfs(dir, 1024,
                                 run("quick.sgntk", "out") + " || exit 9\ncp -a out \"$H/before\"\n"
-                                "dd if=/dev/zero of=fill bs=4096 2>/dev/null\n" +
+                                fill_disk +
                                 run("quick.sgntk", "out") + " 2>\"$H/err\"; echo rc=$?\n"
-                                "rm fill; mkdir \"$H/after\"; cp -a . \"$H/after/\"\n");
+                                "rm fill\n" + keep_after);
   if (!r) return;
   INFO(r->out, r->err);
   CHECK(said(*r, "rc") == "1");
@@ -71,7 +71,7 @@ TEST_CASE("run past the file size limit and into a read-only file system: exit 1
                                 "prlimit --fsize=2000 " + run("quick.sgntk", "out") + " 2>\"$H/err_fsize\"; echo fsize_rc=$?\n"
                                 "mount -o remount,ro \"$D\"\n" +
                                 run("quick.sgntk", "out") + " 2>\"$H/err_ro\"; echo ro_rc=$?\n"
-                                "mkdir \"$H/after\"; cp -a . \"$H/after/\"\n");
+                                keep_after);
   if (!r) return;
   INFO(r->out, r->err);
   CHECK(said(*r, "fsize_rc") == "1");

@@ -29,9 +29,9 @@ TEST_CASE("train on a full disk exits 1 naming the file and the cause, and the o
   const fs::path dir = fault_dir("train_full_disk");
   const auto r = shell_on_tmpfs(dir, 512,
                                 train("out") + " || exit 9\ncp -a out \"$H/before\"\n"
-                                "dd if=/dev/zero of=fill bs=4096 2>/dev/null\n" +
+                                fill_disk +
                                 train("out", "--steps 20 --ensemble 4") + " 2>\"$H/err\"; echo rc=$?\n"
-                                "rm fill; mkdir \"$H/after\"; cp -a . \"$H/after/\"\n");
+                                "rm fill\n" + keep_after);
   if (!r) return;
   INFO(r->out, r->err);
   CHECK(said(*r, "rc") == "1");
@@ -54,7 +54,7 @@ TEST_CASE("train past the file size limit (EFBIG) and into a read-only file syst
                                 "mount -o remount,ro \"$D\"\n" +
                                 train("out") + " 2>\"$H/err_ro\"; echo ro_rc=$?\n" +
                                 train("fresh/out") + " 2>\"$H/err_ro_fresh\"; echo ro_fresh_rc=$?\n"
-                                "mkdir \"$H/after\"; cp -a . \"$H/after/\"\n");
+                                keep_after);
   if (!r) return;
   INFO(r->out, r->err);
   CHECK(said(*r, "fsize_rc") == "1");
@@ -122,8 +122,8 @@ TEST_CASE("empirical --train: SIGTERM mid-training exits 143, a full disk exits 
 
   const fs::path full = fault_dir("empirical_full_disk");
   const auto f = shell_on_tmpfs(full, 256, empirical + " || exit 9\ncp k.npy \"$H/before.npy\"\n"
-                                "dd if=/dev/zero of=fill bs=4096 2>/dev/null\n" + empirical +
-                                " --ensemble 6 2>\"$H/err\"; echo rc=$?\nrm fill; mkdir \"$H/after\"; cp -a . \"$H/after/\"\n");
+                                fill_disk + empirical +
+                                " --ensemble 6 2>\"$H/err\"; echo rc=$?\nrm fill\n" + keep_after);
   if (!f) return;
   INFO(f->out, f->err);
   CHECK(said(*f, "rc") == "1");
@@ -140,12 +140,12 @@ TEST_CASE("kernel and predict on a full disk and past the file size limit: exit 
   const auto r = shell_on_tmpfs(dir, 256,
                                 kernel + "k.npy && " + kernel + "k.csv && " + predict + " || exit 9\n"
                                 "mkdir \"$H/before\"; cp -a . \"$H/before/\"\n"
-                                "dd if=/dev/zero of=fill bs=4096 2>/dev/null\n" +
+                                fill_disk +
                                 kernel + "k.npy 2>\"$H/err_npy\"; echo npy_rc=$?\n" +
                                 kernel + "k.csv 2>\"$H/err_csv\"; echo csv_rc=$?\n" +
                                 predict + " 2>\"$H/err_predict\"; echo predict_rc=$?\nrm fill\n"
                                 "prlimit --fsize=100 " + kernel + "k.npy 2>\"$H/err_fsize\"; echo fsize_rc=$?\n"
-                                "mkdir \"$H/after\"; cp -a . \"$H/after/\"\n");
+                                keep_after);
   if (!r) return;
   INFO(r->out, r->err);
   CHECK(said(*r, "npy_rc") == "1");
