@@ -51,7 +51,7 @@ fs::path with_specs(const std::string& name) {
 TEST_CASE("run on a full disk exits 1 and leaves the older result folder as it was, with no staging left") {
   const fs::path dir = with_specs("run_full_disk");
   const auto r = shell_on_tmpfs(dir, 1024,
-                                run("quick.sgntk", "out") + " || exit 9\ncp -a out \"$H/before\"\n"
+                                run("quick.sgntk", "out") + " || exit 9\ncp -a out \"$H/before\"\n" +
                                 fill_disk +
                                 run("quick.sgntk", "out") + " 2>\"$H/err\"; echo rc=$?\n"
                                 "rm fill\n" + keep_after);
@@ -70,7 +70,7 @@ TEST_CASE("run past the file size limit and into a read-only file system: exit 1
                                 run("quick.sgntk", "out") + " || exit 9\ncp -a out \"$H/before\"\n"
                                 "prlimit --fsize=2000 " + run("quick.sgntk", "out") + " 2>\"$H/err_fsize\"; echo fsize_rc=$?\n"
                                 "mount -o remount,ro \"$D\"\n" +
-                                run("quick.sgntk", "out") + " 2>\"$H/err_ro\"; echo ro_rc=$?\n"
+                                run("quick.sgntk", "out") + " 2>\"$H/err_ro\"; echo ro_rc=$?\n" +
                                 keep_after);
   if (!r) return;
   INFO(r->out, r->err);

@@ -28,7 +28,7 @@ std::string stop_when(const std::string& ready, const std::string& signal) {
 TEST_CASE("train on a full disk exits 1 naming the file and the cause, and the older result stays whole") {
   const fs::path dir = fault_dir("train_full_disk");
   const auto r = shell_on_tmpfs(dir, 512,
-                                train("out") + " || exit 9\ncp -a out \"$H/before\"\n"
+                                train("out") + " || exit 9\ncp -a out \"$H/before\"\n" +
                                 fill_disk +
                                 train("out", "--steps 20 --ensemble 4") + " 2>\"$H/err\"; echo rc=$?\n"
                                 "rm fill\n" + keep_after);
@@ -53,7 +53,7 @@ TEST_CASE("train past the file size limit (EFBIG) and into a read-only file syst
                                 " 2>\"$H/err_fsize\"; echo fsize_rc=$?\n"
                                 "mount -o remount,ro \"$D\"\n" +
                                 train("out") + " 2>\"$H/err_ro\"; echo ro_rc=$?\n" +
-                                train("fresh/out") + " 2>\"$H/err_ro_fresh\"; echo ro_fresh_rc=$?\n"
+                                train("fresh/out") + " 2>\"$H/err_ro_fresh\"; echo ro_fresh_rc=$?\n" +
                                 keep_after);
   if (!r) return;
   INFO(r->out, r->err);
@@ -121,7 +121,7 @@ TEST_CASE("empirical --train: SIGTERM mid-training exits 143, a full disk exits 
   CHECK(r.out.find("\n0\n") != std::string::npos);  // no temporary
 
   const fs::path full = fault_dir("empirical_full_disk");
-  const auto f = shell_on_tmpfs(full, 256, empirical + " || exit 9\ncp k.npy \"$H/before.npy\"\n"
+  const auto f = shell_on_tmpfs(full, 256, empirical + " || exit 9\ncp k.npy \"$H/before.npy\"\n" +
                                 fill_disk + empirical +
                                 " --ensemble 6 2>\"$H/err\"; echo rc=$?\nrm fill\n" + keep_after);
   if (!f) return;
@@ -139,12 +139,12 @@ TEST_CASE("kernel and predict on a full disk and past the file size limit: exit 
                               "--x-test \"$H/x.csv\" --t inf --out p.csv --cov c.npy";
   const auto r = shell_on_tmpfs(dir, 256,
                                 kernel + "k.npy && " + kernel + "k.csv && " + predict + " || exit 9\n"
-                                "mkdir \"$H/before\"; cp -a . \"$H/before/\"\n"
+                                "mkdir \"$H/before\"; cp -a . \"$H/before/\"\n" +
                                 fill_disk +
                                 kernel + "k.npy 2>\"$H/err_npy\"; echo npy_rc=$?\n" +
                                 kernel + "k.csv 2>\"$H/err_csv\"; echo csv_rc=$?\n" +
                                 predict + " 2>\"$H/err_predict\"; echo predict_rc=$?\nrm fill\n"
-                                "prlimit --fsize=100 " + kernel + "k.npy 2>\"$H/err_fsize\"; echo fsize_rc=$?\n"
+                                "prlimit --fsize=100 " + kernel + "k.npy 2>\"$H/err_fsize\"; echo fsize_rc=$?\n" +
                                 keep_after);
   if (!r) return;
   INFO(r->out, r->err);
