@@ -1,8 +1,11 @@
 // `sgntk train`, `empirical`, `kernel` and `predict` under faults: a full disk, a read-only file
-// system, a file size limit, SIGTERM / SIGINT in the middle of training, a second writer. Each
+// system, a file size limit, SIGTERM / SIGINT in the middle of training or of the kernels, a
+// second writer. Each
 // case checks the exit code, the message, that an older result is byte for byte what it was and
 // that nothing else is left (no temporary, no lock file, no --out the failed run created).
 #include <doctest/doctest.h>
+
+#include <cmath>
 
 #include "tests/write_faults/fault_shell.h"
 
@@ -158,4 +161,27 @@ TEST_CASE("kernel and predict on a full disk and past the file size limit: exit 
   CHECK(read_file(dir / "err_fsize") == "sgntk: error: k.npy: cannot write: File too large\n");
   CHECK(names(tree(dir / "after")) == "c.npy\nk.csv\nk.npy\np.csv\n");
   CHECK(tree(dir / "after") == tree(dir / "before"));
+}
+
+TEST_CASE("SIGTERM during predict's kernels: exit 143 within a second, the older outputs whole, no temporary") {
+  const fs::path dir = fault_dir("predict_sigterm");
+  // Eight layers and 2500 test points with their covariance: a second or so of kernels.
+  std::ofstream deep(dir / "deep.sgntk");
+  deep << "network net(input = 2) {\n";
+  for (int l = 0; l < 8; ++l) deep << "  dense(width = 300, act = erf(3 * x), surrogate = exp(-x^2))\n";
+  deep << "  readout()\n}\n";
+  deep.close();
+  std::ofstream test(dir / "test.csv");
+  for (int i = 0; i < 2500; ++i) test << std::sin(0.01 * i) << "," << std::cos(0.01 * i) << "\n";
+  test.close();
+  const std::string predict = "\"$X\" predict deep.sgntk --kind sgntk --x-train x.csv --y-train y.csv --t inf "
+                              "--out p.csv --cov c.npy --x-test ";
+  const auto r = shell(dir, predict + "x.csv || exit 9\ncp p.csv p_before.csv; cp c.npy c_before.npy\n" + predict +
+                                "test.csv & pid=$!\n" + stop_when("true", "TERM") + "ls -a | grep -c tmp; echo\n");
+  INFO(r.out, r.err);
+  CHECK(said(r, "rc") == "143");
+  CHECK(said_ms(r) < 1000);
+  CHECK(read_file(dir / "p.csv") == read_file(dir / "p_before.csv"));
+  CHECK(read_file(dir / "c.npy") == read_file(dir / "c_before.npy"));
+  CHECK(r.out.find("\n0\n") != std::string::npos);  // no temporary
 }
