@@ -1,5 +1,5 @@
-// SIGINT and SIGTERM for the commands that compute for long (kernel, train, empirical, predict, run):
-// while the command runs, the signals only set the flag of cli/experiment/interrupt.h; the
+// SIGINT and SIGTERM for the commands that compute for long (kernel, train, empirical, predict,
+// run): while the command runs, the signals only set the flag of cli/experiment/interrupt.h; the
 // command's loops poll it (a kernel before every tile, training after every step) and unwind
 // with runtime::Cancelled, which removes every temporary and leaves older results as they were.
 // Then sgntk dies of the signal, as it would have without the handler (the shell sees 130 or 143).
