@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "runtime/errors.h"
+#include "runtime/matrix_io.h"
 
 namespace sgntk::runtime {
 
@@ -43,15 +44,6 @@ void refuse_foreign_folder(const fs::path& target, const std::string& shown, con
           "as a whole, so choose another one or empty it",
           shown, marker, entry.path().filename().string()));
   if (ec) throw DataError(fmt::format("{}: cannot read the folder: {}", shown, ec.message()));
-}
-
-// Flushes a folder's entries (names created, renamed or removed in it) to disk; 0 or the errno.
-int sync_folder(const fs::path& folder) {
-  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return errno;
-  const int error = ::fsync(fd) != 0 ? errno : 0;
-  ::close(fd);
-  return error;
 }
 
 // Staging folders of this target left by a writer that was killed (we hold the lock, so no
@@ -112,8 +104,8 @@ void ReplacedFolder::commit() {
   std::error_code ec;
   for (const auto& entry : fs::recursive_directory_iterator(staging_, ec))
     if (entry.is_directory(ec))
-      if (const int error = sync_folder(entry.path())) fail(error);
-  if (const int error = sync_folder(staging_)) fail(error);
+      if (const int error = sync_folder(entry.path().string())) fail(error);
+  if (const int error = sync_folder(staging_.string())) fail(error);
 
   if (!fs::exists(target_, ec)) {
     if (std::rename(staging_.c_str(), target_.c_str()) != 0) fail(errno);
@@ -141,7 +133,7 @@ void ReplacedFolder::commit() {
     fs::remove_all(old, ec);
   }
   committed_ = true;
-  sync_folder(target_.parent_path());  // the swap itself; the results are complete either way
+  sync_folder(target_.parent_path().string());  // the swap itself; the results are complete either way
 }
 
 }  // namespace sgntk::runtime

@@ -185,9 +185,9 @@ Expr ExprBuilder::node(const ast::Unary& u) {
 
 // Each d/dx can multiply the size of what it differentiates (the quotient and product rules):
 // ten nested d/dx of a quotient of products make millions of nodes and minutes in the passes.
-// So the derivative is computed here, as expand-derivatives will compute it, and one past the
-// graph size limit is an error at its d/dx. Before it is simplified, a derivative may be a few
-// times larger than after: the unsimplified one gets five times the limit.
+// So the derivative is computed here, as expand-derivatives will compute it, and one past
+// max_derivative_size is an error at its d/dx. Before it is simplified, a derivative may be a
+// few times larger than after: the unsimplified one gets five times the limit.
 Expr ExprBuilder::derivative_within_limits(Expr node, const ast::Unary& u) {
   if (node == nullptr) return nullptr;
   bool too_large = false;
@@ -196,19 +196,19 @@ Expr ExprBuilder::derivative_within_limits(Expr node, const ast::Unary& u) {
     if (const auto it = derivative_of_.find(operand); it != derivative_of_.end()) return it->second;
     const Expr simplified = passes::simplify(g_, operand);
     const Expr derivative = passes::differentiate(g_, simplified);
-    if (simplified->size > max_graph_size || derivative->size > 5 * max_graph_size) {
+    if (simplified->size > max_derivative_size || derivative->size > 5 * max_derivative_size) {
       too_large = true;
       return operand;
     }
     const Expr out = passes::simplify(g_, derivative);
-    too_large = out->size > max_graph_size;
+    too_large = out->size > max_derivative_size;
     derivative_of_.emplace(operand, out);
     return out;
   });
   if (!too_large) return node;
   diags_.error(at(u), fmt::format("the derivative is too large (more than {} nodes): fewer nested d/dx, or a "
                                   "simpler operand",
-                                  max_graph_size));
+                                  max_derivative_size));
   return nullptr;
 }
 

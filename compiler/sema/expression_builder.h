@@ -18,6 +18,9 @@ namespace sgntk::sema {
 inline constexpr std::uint32_t max_graph_depth = 1000;
 inline constexpr std::uint32_t max_graph_size = 100000;
 inline constexpr int max_build_depth = 2048;  // nested sub-expressions, across function calls
+// The derivative a d/dx makes, after simplification: tighter than max_graph_size, because the
+// passes differentiate and simplify it again (the cost of simplify grows faster than the size).
+inline constexpr std::uint32_t max_derivative_size = 20000;
 
 // closest_name() for "did you mean" notes, skipped for absurdly long names: the edit distance
 // is quadratic, and a fuzzer's megabyte-long identifier must not take hours.
