@@ -47,15 +47,15 @@ void refuse_foreign_folder(const fs::path& target, const std::string& shown, con
 }
 
 // Staging folders of this target left by a writer that was killed (we hold the lock, so no
-// live writer owns one): TARGET.tmp-XXXXXX.
+// live writer owns one): TARGET.tmp-XXXXXX, and TARGET.old-XXXXXX of a swap without exchange.
 void remove_stale_staging(const fs::path& target) {
   std::error_code ec;
-  const std::string prefix = target.filename().string() + ".tmp-";
-  for (const auto& entry : fs::directory_iterator(target.parent_path(), ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.size() == prefix.size() + 6 && name.compare(0, prefix.size(), prefix) == 0 && entry.is_directory(ec))
-      fs::remove_all(entry.path(), ec);
-  }
+  for (const auto& entry : fs::directory_iterator(target.parent_path(), ec))
+    for (const char* kind : {".tmp-", ".old-"}) {
+      const std::string prefix = target.filename().string() + kind, name = entry.path().filename().string();
+      if (name.size() == prefix.size() + 6 && name.compare(0, prefix.size(), prefix) == 0 && entry.is_directory(ec))
+        fs::remove_all(entry.path(), ec);
+    }
 }
 
 }  // namespace
