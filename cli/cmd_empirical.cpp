@@ -13,6 +13,7 @@
 #include "cli/exit_codes.h"
 #include "cli/jobs/jobs.h"
 #include "cli/jobs/kinds.h"
+#include "cli/stop_signals.h"
 #include "runtime/errors.h"
 #include "runtime/matrix_io.h"
 
@@ -61,7 +62,9 @@ int run_empirical(const EmpiricalArgs& args) {
     settings.backprop = *jobs::kind_from<runtime::Backprop>(args.backprop);  // checked by --backprop
     job.train = runtime::EmpiricalJob::Training{runtime::read_matrix(args.x), runtime::read_matrix(args.y), settings};
   }
+  job.cancelled = stop_requested;  // SIGINT, SIGTERM: polled after every training step (run_stoppable)
   const std::vector<double> k = jobs::empirical(*program, job);
+  if (stop_requested()) throw runtime::Cancelled();  // a signal after the last network: the old --out stays
   const long n2 = job.x2.size() > 0 ? job.x2.rows() : job.x1.rows();
   runtime::write_npy(args.out, k.data(), {args.ensemble, static_cast<long>(job.x1.rows()), n2});
   return exit_ok;
@@ -90,7 +93,7 @@ RunFunction register_empirical(CLI::App& app) {
       ->check(CLI::IsMember(jobs::kind_names<runtime::Backprop>()));
   sub->add_option("--out", args->out, "Output .npy [ensemble, n1, n2]")->required();
   add_common_options(*sub, args->common, option_network | option_set | option_threads | option_plugin_path);
-  return [args] { return run_empirical(*args); };
+  return [args] { return run_stoppable([&] { return run_empirical(*args); }); };
 }
 
 }  // namespace sgntk::cli

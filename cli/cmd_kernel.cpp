@@ -2,17 +2,16 @@
 // network's kernel program and evaluates one kernel matrix (the kernel job, cli/jobs/).
 #include <fmt/format.h>
 
-#include <csignal>
 #include <iostream>
 
 #include "cli/commands.h"
 #include "cli/common_options.h"
 #include "cli/compile_network.h"
 #include "cli/exit_codes.h"
-#include "cli/experiment/interrupt.h"
 #include "cli/jobs/jobs.h"
 #include "cli/jobs/kinds.h"
 #include "cli/progress.h"
+#include "cli/stop_signals.h"
 #include "runtime/errors.h"
 #include "runtime/matrix_io.h"
 
@@ -52,22 +51,9 @@ int run_kernel(const KernelArgs& args) {
   kernel_options.threads = args.common.threads;
   if (progress.enabled()) kernel_options.progress = [&](double f) { progress.update(f); };
   // Ctrl-C or SIGTERM stops the kernel at its next tile and unwinds, which removes the output's
-  // temporary (the older --out stays); then sgntk dies of the signal as it would without the handler.
-  int signal = 0;
-  {
-    experiment::InterruptGuard guard({SIGINT, SIGTERM});
-    experiment::clear_interrupt();
-    kernel_options.cancelled = [] { return experiment::interrupted(); };
-    try {
-      jobs::kernel_to_file(*program, kind, x1, args.x2.empty() ? nullptr : &x2, args.out, kernel_options);
-    } catch (const runtime::Cancelled&) {
-      signal = experiment::interrupt_signal();
-    }
-  }
-  if (signal != 0) {
-    std::raise(signal);
-    return 128 + signal;  // the signal was ignored before the guard: the shell's code for it
-  }
+  // temporary (the older --out stays): run_stoppable().
+  kernel_options.cancelled = stop_requested;
+  jobs::kernel_to_file(*program, kind, x1, args.x2.empty() ? nullptr : &x2, args.out, kernel_options);
   return exit_ok;
 }
 
@@ -87,7 +73,7 @@ RunFunction register_kernel(CLI::App& app) {
                      option_network | option_set | option_threads | option_plugin_path | option_tolerance | option_quiet);
   sub->footer("A NaN entry is an error and nothing is written; +inf is kept (with a warning) where the naive NTK of\n"
               "a jump activation diverges on the diagonal.");
-  return [args] { return run_kernel(*args); };
+  return [args] { return run_stoppable([&] { return run_kernel(*args); }); };
 }
 
 }  // namespace sgntk::cli

@@ -18,6 +18,7 @@
 #include "cli/exit_codes.h"
 #include "cli/jobs/jobs.h"
 #include "cli/jobs/kinds.h"
+#include "cli/stop_signals.h"
 #include "runtime/matrix_io.h"
 
 namespace sgntk::cli {
@@ -53,11 +54,13 @@ int run_predict(const PredictArgs& args) {
   options.diag_reg = args.diag_reg;
   options.covariance = !args.cov.empty();
   options.threads = args.common.threads;
+  options.cancelled = stop_requested;  // SIGINT, SIGTERM: polled before every kernel tile (run_stoppable)
   const runtime::RowMatrix x_train = runtime::read_matrix(args.x_train);
   const runtime::RowMatrix y_train = runtime::read_matrix(args.y_train);
   const runtime::RowMatrix x_test = runtime::read_matrix(args.x_test);
   const runtime::Prediction p = jobs::predict(*program, *jobs::kind_from<runtime::PredictKind>(args.kind), x_train,
                                               y_train, x_test, options);  // --kind is checked
+  if (stop_requested()) throw runtime::Cancelled();  // a signal during the solve: the older outputs stay
   for (const std::string& w : p.warnings) std::cerr << "sgntk: warning: " << w << "\n";
 
   const Eigen::Index k = p.mean.cols();
@@ -103,7 +106,7 @@ RunFunction register_predict(CLI::App& app) {
   sub->add_option("--out", args->out, "Output: mean and std, [n_test, 2*outputs] (.csv or .npy)")->required();
   sub->add_option("--cov", args->cov, "Also write the covariance, [n_test, n_test] (.csv or .npy)");
   add_common_options(*sub, args->common, option_network | option_set | option_threads | option_plugin_path | option_tolerance);
-  return [args] { return run_predict(*args); };
+  return [args] { return run_stoppable([&] { return run_predict(*args); }); };
 }
 
 }  // namespace sgntk::cli

@@ -9,12 +9,14 @@
 #include "cli/common_options.h"
 #include "cli/exit_codes.h"
 #include "cli/progress.h"
+#include "cli/stop_signals.h"
 #include "cli/experiment/run.h"
 
 namespace sgntk::cli {
 namespace {
 
-// Exit code of a run stopped by Ctrl-C (the shell convention 128 + SIGINT).
+// Exit code of a run stopped by Ctrl-C when SIGINT was ignored before the run (else sgntk dies of
+// the signal: run_stoppable()).
 constexpr int exit_interrupted = 130;
 
 struct RunArgs {
@@ -70,9 +72,12 @@ RunFunction register_run(CLI::App& app) {
   sub->add_option("--scripts-dir", o.scripts_dir, "Folder of plot_figure.py (default: found from the executable)");
   add_common_options(*sub, args->common, option_set | option_threads | option_plugin_path | option_quiet);
   sub->footer("A sweep point overrides --set for the params it sweeps. A task whose result has a NaN fails and\n"
-              "writes nothing.\n"
-              "Exit codes: 0 ok, 1 error in the spec or data, 2 usage, 3 internal, 130 interrupted (Ctrl-C).");
-  return [args] { return run_run(*args); };
+              "writes nothing. OUT is replaced as a whole, and only when every task succeeded (with --only it then\n"
+              "holds those tasks alone); a failed or stopped run leaves it as it was. A second run into the same OUT\n"
+              "is refused while the first holds OUT.lock.\n"
+              "Exit codes: 0 ok, 1 error in the spec or data (or OUT is locked, or not an earlier result), 2 usage,\n"
+              "3 internal, 130/143 stopped by SIGINT (Ctrl-C) / SIGTERM.");
+  return [args] { return run_stoppable([&] { return run_run(*args); }); };
 }
 
 }  // namespace sgntk::cli

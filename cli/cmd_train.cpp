@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <mutex>
 
 #include "cli/commands.h"
@@ -22,8 +23,10 @@
 #include "cli/jobs/jobs.h"
 #include "cli/jobs/kinds.h"
 #include "cli/progress.h"
+#include "cli/stop_signals.h"
 #include "runtime/errors.h"
 #include "runtime/matrix_io.h"
+#include "runtime/output_lock.h"
 
 namespace sgntk::cli {
 namespace {
@@ -40,11 +43,13 @@ struct TrainArgs {
 std::vector<double> as_doubles(const std::vector<long>& v) { return {v.begin(), v.end()}; }
 
 // The output directory, made ready before training (a run of hours must not fail at the end on
-// a bad --out) and removed when the run fails if this run created it. The files go in together
-// through the one atomic writer, so a failed run leaves nothing behind.
+// a bad --out), locked (DIR.lock beside it: a second `sgntk train` into it is refused, so two
+// runs never mix their files) and removed when the run fails if this run created it. The files
+// go in together through the one atomic writer, so a failed run leaves nothing behind and an
+// older result stays whole.
 class OutputDirectory {
  public:
-  explicit OutputDirectory(const std::string& path) : path_(path) {
+  OutputDirectory(const std::string& path, const std::string& command) : path_(path) {
     namespace fs = std::filesystem;
     std::error_code ec;
     if (fs::exists(path_, ec)) {
@@ -53,6 +58,7 @@ class OutputDirectory {
       if (::access(path.c_str(), W_OK | X_OK) != 0)
         throw runtime::DataError(fmt::format("{}: cannot write into the output directory: {}", path,
                                              std::strerror(errno)));
+      lock_ = std::make_unique<runtime::OutputLock>(path, command);
       return;
     }
     // Remember the outermost missing ancestor: removing it removes all that we create.
@@ -60,18 +66,25 @@ class OutputDirectory {
       created_ = p;
       if (p == p.parent_path()) break;
     }
-    fs::create_directories(path_, ec);
+    // The lock file goes beside the directory: its parent first, then the lock, then the directory.
+    const fs::path absolute = fs::absolute(path_, ec).lexically_normal();
+    fs::create_directories(absolute.has_filename() ? absolute.parent_path() : absolute.parent_path().parent_path(), ec);
+    if (!ec) {
+      try {
+        lock_ = std::make_unique<runtime::OutputLock>(path, command);
+      } catch (...) {
+        remove_created();
+        throw;
+      }
+      fs::create_directories(path_, ec);
+    }
     if (ec) {
-      std::error_code ignored;  // undo a partial creation
-      if (!created_.empty()) fs::remove_all(created_, ignored);
-      created_.clear();
+      remove_created();  // undo a partial creation
       throw runtime::DataError(fmt::format("{}: cannot create the output directory: {}", path, ec.message()));
     }
   }
   ~OutputDirectory() {
-    if (committed_) return;
-    std::error_code ec;
-    if (!created_.empty()) std::filesystem::remove_all(created_, ec);
+    if (!committed_) remove_created();
   }
   // (file name, npy bytes) of an array to write.
   std::pair<std::string, std::string> npy(const std::string& name, const double* data,
@@ -82,7 +95,15 @@ class OutputDirectory {
   void commit() { committed_ = true; }
 
  private:
+  void remove_created() {
+    lock_.reset();  // its file may be in a folder made here
+    std::error_code ignored;
+    if (!created_.empty()) std::filesystem::remove_all(created_, ignored);
+    created_.clear();
+  }
+
   std::filesystem::path path_, created_;
+  std::unique_ptr<runtime::OutputLock> lock_;
   bool committed_ = false;
 };
 
@@ -109,7 +130,7 @@ int run_train(const TrainArgs& args) {
   job.threads = args.common.threads;
   job.precision = *jobs::kind_from<runtime::Precision>(args.precision);  // checked by --precision
 
-  OutputDirectory out(args.out);
+  OutputDirectory out(args.out, "sgntk train " + args.spec);
   // Workers report finished network-steps; whichever thread gets the lock redraws the bar.
   Progress progress(fmt::format("training {} networks", args.ensemble), args.common.quiet);
   std::atomic<long> done{0};
@@ -120,7 +141,9 @@ int run_train(const TrainArgs& args) {
       const long now = done += steps;
       if (std::unique_lock lock(draw, std::try_to_lock); lock) progress.update(now / total);
     };
+  job.cancelled = stop_requested;  // SIGINT, SIGTERM: polled after every step (run_stoppable)
   const runtime::EnsembleResult result = jobs::train(*program, job);
+  if (stop_requested()) throw runtime::Cancelled();  // a signal after the last step: the old result stays
 
   runtime::write_files_atomically({
       out.npy("outputs.npy", result.outputs.data(), result.outputs_shape),
@@ -163,7 +186,7 @@ RunFunction register_train(CLI::App& app) {
       ->check(CLI::IsMember(jobs::kind_names<runtime::Precision>()));
   sub->add_option("--out", args->out, "Output directory (created if missing)")->required();
   add_common_options(*sub, args->common, option_network | option_set | option_threads | option_plugin_path | option_quiet);
-  return [args] { return run_train(*args); };
+  return [args] { return run_stoppable([&] { return run_train(*args); }); };
 }
 
 }  // namespace sgntk::cli

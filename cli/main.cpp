@@ -2,6 +2,7 @@
 // codes of the CLI contract. No exception escapes main. Subcommands let runtime::DataError and
 // runtime::EvalError propagate (their outputs are written atomically or cleaned up by RAII).
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <exception>
 #include <iostream>
 #include <new>
@@ -13,6 +14,9 @@
 
 int main(int argc, char** argv) {
   using namespace sgntk::cli;
+  // A write past the file size limit (ulimit -f) fails with EFBIG, which the writers report and
+  // clean up after, instead of killing sgntk with its temporaries left behind.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"sgntk: neural tangent kernels (NNGP, NTK, SG-NTK) of networks with jump activations"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "sgntk 0.1.0");

@@ -67,10 +67,14 @@ std::vector<double> empirical_kernels(const KernelProgram& program, const Empiri
   const long n1 = job.x1.rows(), n2 = x2.rows();
   std::vector<double> out(static_cast<std::size_t>(job.ensemble * n1 * n2));
   for_each_network(job.ensemble, job.threads, [&](long e) {
+    const auto stop_if_cancelled = [&] {
+      if (job.cancelled && job.cancelled()) throw Cancelled();
+    };
     Net net(program, job.seed, static_cast<std::uint32_t>(e));
     if (job.train)
       train_network<double>(net, Matrix(job.train->x), Matrix(job.train->y), job.train->settings,
-                            [](long, double, const NetworkNow<double>&) {});
+                            [&](long, double, const NetworkNow<double>&) { stop_if_cancelled(); });
+    stop_if_cancelled();
     const RowMatrix k = empirical_kernel(net, job.kind, job.x1, x2);
     std::copy(k.data(), k.data() + k.size(), out.begin() + e * n1 * n2);
   });

@@ -8,6 +8,7 @@
 // infinite-width kernel is the same for every output and zero between outputs).
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -34,6 +35,9 @@ struct EmpiricalJob {
     TrainSettings settings;
   };
   std::optional<Training> train;
+  // Thread-safe; polled after every training step and before every network's kernel: true
+  // stops the job (throws Cancelled).
+  std::function<bool()> cancelled;
 };
 
 // One kernel per network: [ensemble, n1, n2] in C order. Network e is the same network (same

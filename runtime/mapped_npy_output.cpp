@@ -81,6 +81,7 @@ void MappedNpyOutput::commit() {
   }
   ::close(fd_);  // the data is on disk and renamed: a failing close loses nothing
   fd_ = -1;
+  sync_folder(folder_of(path_));  // the rename, to disk (best effort, as in write_files_atomically)
 }
 
 }  // namespace sgntk::runtime

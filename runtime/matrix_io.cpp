@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <bit>
 #include <cerrno>
@@ -261,12 +262,25 @@ std::string npy_bytes(const double* data, const std::vector<long>& shape) {
 
 }  // namespace
 
+std::string folder_of(const std::string& path) {
+  const std::filesystem::path target(path);
+  return target.has_parent_path() ? target.parent_path().string() : std::string(".");
+}
+
+int sync_folder(const std::string& folder) {
+  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return errno;
+  const int error = ::fsync(fd) != 0 ? errno : 0;
+  ::close(fd);
+  return error;
+}
+
 // Not mkstemp: that creates mode 0600, and the renamed output would not be readable by the
 // group; open(O_EXCL, 0666) lets the umask decide, as for any other file the user writes.
 int create_temporary(const std::string& path, std::string& temp) {
   static std::atomic<unsigned> counter{0};
   const std::filesystem::path target(path);
-  const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+  const std::filesystem::path dir = folder_of(path);
   for (int attempt = 0; attempt < 100; ++attempt) {
     temp = (dir / fmt::format(".{}.tmp.{}.{}", target.filename().string(), ::getpid(), counter++)).string();
     // Read and write: a memory map of the file (mapped_npy_output.h) needs both.
@@ -364,6 +378,12 @@ void write_files_atomically(const std::vector<std::pair<std::string, std::string
       fail(files[i].first, error);
     }
   }
+  // The renames themselves, to disk (best effort: the files are complete and in place).
+  std::vector<std::string> folders;
+  for (const auto& [path, bytes] : files)
+    if (const std::string f = folder_of(path); std::find(folders.begin(), folders.end(), f) == folders.end())
+      folders.push_back(f);
+  for (const std::string& f : folders) sync_folder(f);
 }
 
 void write_file_atomically(const std::string& path, const std::string& bytes) {

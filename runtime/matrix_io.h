@@ -45,5 +45,10 @@ void refuse_folder_target(const std::string& path);
 // open for reading and writing, with the permissions the umask gives; its name goes to `temp`.
 // Returns the descriptor, or -1 with errno set.
 int create_temporary(const std::string& path, std::string& temp);
+// Flushes a folder's entries (names created, renamed or removed in it) to disk, so that a rename
+// into it survives a crash; 0 or the errno of the failure.
+int sync_folder(const std::string& folder);
+// The folder holding `path` ("." for a bare name).
+std::string folder_of(const std::string& path);
 
 }  // namespace sgntk::runtime

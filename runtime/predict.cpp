@@ -168,6 +168,7 @@ Prediction predict(const KernelProgram& program, PredictKind kind, const RowMatr
   check_data(program, x_test, nullptr, "the test inputs");
   KernelOptions kernel_options;
   kernel_options.threads = options.threads;
+  kernel_options.cancelled = options.cancelled;
   auto kernel = [&](KernelKind which, const RowMatrix& x1, const RowMatrix* x2) {
     return compute_kernel(program, which, x1, x2, kernel_options);
   };

@@ -10,6 +10,7 @@
 #pragma once
 #include <Eigen/Core>
 #include <cmath>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@ struct PredictOptions {
   double diag_reg = 0.0;
   bool covariance = true;  // false: `cov` stays empty (std is still computed, from diagonals)
   int threads = 0;         // kernel evaluation threads, as KernelOptions::threads
+  std::function<bool()> cancelled;  // polled before every kernel tile, as KernelOptions::cancelled
 };
 
 struct Prediction {

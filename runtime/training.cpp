@@ -198,6 +198,7 @@ EnsembleResult train_ensemble_as(const KernelProgram& program, const EnsembleTra
     long unreported = 0;
     const auto train = job.reference_engine ? &train_network_reference<Scalar> : &train_network<Scalar>;
     train(net, x, y, job.settings, [&](long step, double loss, const NetworkNow<Scalar>& now) {
+      if (job.cancelled && job.cancelled()) throw Cancelled();
       if (step % k == 0 || step == steps) result.loss[e * records + (step % k == 0 ? step / k : records - 1)] = loss;
       if (next_save < job.save_at.size() && job.save_at[next_save] == step) {
         now().forward(eval, pass);

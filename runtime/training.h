@@ -75,6 +75,9 @@ struct EnsembleTraining {
   Precision precision = Precision::f64;
   std::function<void(long)> progress;  // thread-safe; receives network-steps just completed
   bool reference_engine = false;  // train with train_network_reference (tests, benchmarks)
+  // Thread-safe; polled after every step of every network: true stops the training (throws
+  // Cancelled), so that a signal stops even a slow ensemble within a step.
+  std::function<bool()> cancelled;
 };
 
 struct EnsembleResult {

@@ -5,6 +5,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <map>
+#include <optional>
 #include <type_traits>
 
 #include "cli/experiment/interrupt.h"
@@ -13,6 +14,7 @@
 #include "cli/jobs/jobs.h"
 #include "runtime/errors.h"
 #include "runtime/matrix_io.h"
+#include "runtime/replaced_folder.h"
 
 namespace sgntk::experiment {
 
@@ -21,6 +23,10 @@ namespace fs = std::filesystem;
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+const char* const stopped_message =
+    "interrupted: nothing is replaced (the output folder keeps its earlier results; the networks trained so far "
+    "are saved for --resume)";
 using Assignment = std::vector<std::pair<std::string, double>>;
 
 double seconds_since(Clock::time_point start) {
@@ -91,12 +97,6 @@ std::map<std::string, std::string> replaced_by_quick(const std::map<std::string,
   return out;
 }
 
-// Moves a finished task's staging folder (or file) into place, replacing an older result.
-void publish(const fs::path& staging, const fs::path& final_path) {
-  fs::remove_all(final_path);
-  fs::rename(staging, final_path);
-}
-
 // Runs the task's kind of job (plots are drawn by run_task).
 void run_body(const TaskContext& ctx, const runtime::KernelProgram& program) {
   std::visit(
@@ -112,10 +112,13 @@ void run_body(const TaskContext& ctx, const runtime::KernelProgram& program) {
 
 class Runner {
  public:
+  // Writes the results into `staging` (the new folder, swapped in by the caller when run()
+  // succeeds) and the saved networks under `networks` (kept in place across runs).
   Runner(const RunOptions& options, const Reporter& reporter, Diagnostics& diags, const ParsedSpec& parsed,
-         const std::vector<sema::ParamOverride>& sets, const LoadedExperiment& base)
+         const std::vector<sema::ParamOverride>& sets, const LoadedExperiment& base, fs::path staging,
+         fs::path networks)
       : options_(options), reporter_(reporter), diags_(diags), parsed_(parsed), sets_(sets), base_(base),
-        data_(base.experiment), out_(output_folder(options)) {}
+        data_(base.experiment), out_(std::move(staging)), networks_(std::move(networks)) {}
 
   RunStatus run();
 
@@ -133,9 +136,8 @@ class Runner {
   const std::vector<sema::ParamOverride>& sets_;  // --set, parsed once
   const LoadedExperiment& base_;               // at the --set values: data, targets, tasks
   DataSets data_;
-  fs::path out_;
+  fs::path out_, networks_;
   Manifest manifest_;
-  std::vector<fs::path> temporaries_;  // removed when the run stops early
 };
 
 RunStatus Runner::run() {
@@ -148,11 +150,8 @@ RunStatus Runner::run() {
   manifest_.sets = options_.sets;
   manifest_.params = module.params;
   manifest_.started = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::time(nullptr)));
-  const fs::path manifest_path = out_ / "manifest.json", partial = out_ / "manifest.partial.json";
   try {
     fs::create_directories(out_ / "data");
-    fs::remove(manifest_path);  // from an earlier run: it would describe results being replaced
-    temporaries_.push_back(partial);
     for (const DataDecl& d : experiment.data) {
       const std::string file = "data/" + d.name + ".npy";
       const runtime::RowMatrix& x = data_.points(d.name);
@@ -165,15 +164,18 @@ RunStatus Runner::run() {
         continue;
       throw_if_interrupted();
       const TaskDecl effective = task.effective(options_.quick);
-      if (effective.is_plot()) runtime::write_file_atomically(partial.string(), to_json(manifest_));
+      if (effective.is_plot()) runtime::write_file_atomically((out_ / "manifest.partial.json").string(), to_json(manifest_));
       run_task(task, effective);
     }
+    fs::remove(out_ / "manifest.partial.json");
     manifest_.seconds = seconds_since(start);
-    runtime::write_file_atomically(manifest_path.string(), to_json(manifest_));  // last: marks a complete run
-    fs::remove(partial);
+    runtime::write_file_atomically((out_ / "manifest.json").string(), to_json(manifest_));
+    throw_if_interrupted();  // a signal during the last task's writes: the run still stops
     return RunStatus::ok;
   } catch (const Interrupted&) {
-    diags_.error("interrupted: the finished tasks are kept, the manifest is not written");
+    diags_.error(stopped_message);
+  } catch (const runtime::Cancelled&) {  // a job that polled the flag (a kernel, training)
+    diags_.error(stopped_message);
   } catch (const runtime::DataError& e) {
     diags_.error(e.what());
   } catch (const runtime::EvalError& e) {
@@ -181,8 +183,6 @@ RunStatus Runner::run() {
   } catch (const fs::filesystem_error& e) {
     diags_.error(e.what());
   }
-  std::error_code ec;
-  for (const fs::path& p : temporaries_) fs::remove_all(p, ec);
   return interrupted() ? RunStatus::interrupted : RunStatus::input_error;
 }
 
@@ -196,35 +196,33 @@ void Runner::run_task(const TaskDecl& declared, const TaskDecl& task) {
   record.args_json = json_object(args);
   if (options_.quick)
     record.quick_replaced_json = json_object(replaced_by_quick(args_as_run(declared, base_.experiment, false), args));
-  const fs::path staging = out_ / ("." + task.name + ".partial");
-  temporaries_.push_back(staging);
-  fs::remove_all(staging);
-  fs::create_directories(staging);
   if (task.is_plot()) {
     begin(fmt::format("plot {}", task.name));
     RunRecord run;
-    const TaskContext ctx{task, base_.experiment, base_.spec->module, data_, staging, run, options_, reporter_, {}, {}};
-    const std::string failure = run_plot_task(ctx, record.args_json, out_ / "manifest.partial.json", staging / "plot.png");
+    const TaskContext ctx{task, base_.experiment, base_.spec->module, data_, out_, run, options_, reporter_, {}, {}};
+    // The script draws into a folder of its own (with its messages), so that a plot that fails
+    // leaves nothing to list.
+    const fs::path drawing = out_ / ("." + task.name + ".drawing");
+    fs::create_directories(drawing);
+    const std::string failure = run_plot_task(ctx, record.args_json, out_ / "manifest.partial.json", drawing / "plot.png");
     if (failure.empty()) {
-      publish(staging / "plot.png", out_ / (task.name + ".png"));
+      fs::rename(drawing / "plot.png", out_ / (task.name + ".png"));
       record.plot = task.name + ".png";
     } else {
       // The data are written already: the run goes on, the manifest says the plot is missing.
       record.warnings.push_back(failure);
       if (reporter_.warning) reporter_.warning(failure + "; the data are written, the plot is not");
     }
-    fs::remove_all(staging);
+    fs::remove_all(drawing);
   } else {
     for (const Assignment& point : sweep_points(task.sweeps)) {
       throw_if_interrupted();
       const std::string sub = point_dir(point);
-      fs::create_directories(staging / sub);
-      run_point(task, point, staging / sub, record);
+      fs::create_directories(out_ / task.name / sub);
+      run_point(task, point, out_ / task.name / sub, record);
       record.runs.back().dir = sub.empty() ? task.name : task.name + "/" + sub;
     }
-    publish(staging, out_ / task.name);
   }
-  temporaries_.pop_back();
   record.seconds = seconds_since(start);
   manifest_.tasks.push_back(std::move(record));
 }
@@ -254,7 +252,7 @@ void Runner::run_point(const TaskDecl& task, const Assignment& point, const fs::
                                         record.args_json, point_dir(point));
   // One folder per job (by the stamp's hash): a --quick run, or one with other sets, never
   // empties the folder of a long run's networks.
-  const fs::path networks = out_ / ".resume" / task.name / sha1_hex(stamp).substr(0, 16);
+  const fs::path networks = networks_ / task.name / sha1_hex(stamp).substr(0, 16);
   const TaskContext ctx{task,     base_.experiment, module, data_,   dir, record.runs.back(), options_, reporter_,
                         networks, stamp};
   try {
@@ -291,8 +289,25 @@ RunStatus run_experiment(const RunOptions& options, const Reporter& reporter, Di
       diags.error(fmt::format("--only {}: the spec has no task '{}'", name, name));
       return RunStatus::input_error;
     }
-  Runner runner(options, reporter, diags, *parsed, sets, *base);
-  return runner.run();
+  // The new results go into a staging folder beside the output folder and replace it as a whole
+  // only when every task succeeded; the saved networks live in the output folder itself.
+  std::optional<runtime::ReplacedFolder> folder;
+  try {
+    folder.emplace(output_folder(options), "manifest.json", ".resume", "sgntk run " + options.spec);
+  } catch (const runtime::DataError& e) {
+    diags.error(e.what());
+    return RunStatus::input_error;
+  }
+  Runner runner(options, reporter, diags, *parsed, sets, *base, folder->staging(), folder->target() / ".resume");
+  const RunStatus status = runner.run();
+  if (status != RunStatus::ok) return status;
+  try {
+    folder->commit();
+  } catch (const runtime::DataError& e) {
+    diags.error(e.what());
+    return RunStatus::input_error;
+  }
+  return RunStatus::ok;
 }
 
 }  // namespace sgntk::experiment

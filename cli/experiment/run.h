@@ -3,12 +3,15 @@
 //   OUT/<task>/[<sweep point>/]   each task's npy results (a sweep point is a folder "m_2-n_500")
 //   OUT/<task>.png                each plot task's figure
 //   OUT/manifest.json             last: spec hash, params, seeds, versions, timings, file list
-// A task writes into OUT/.<task>.partial and is renamed into place when it has finished, so an
-// interrupted or failed run leaves no half-written result; the manifest of an earlier run is
-// removed first, so a manifest always describes the results beside it. Train tasks also save
-// their finished networks, `chunk` at a time, under OUT/.resume/<task>/<job>/: with
-// `resume`, a run trains only the networks no earlier run of the same spec, sets and arguments
-// finished (network_store.h).
+// The results are written into a staging folder beside OUT (OUT.tmp-XXXXXX) and replace OUT as a
+// whole (runtime/replaced_folder.h) only when every task has finished, so an interrupted or
+// failed run leaves OUT as it was, and a manifest always describes the results beside it. A
+// run holds a lock on OUT (OUT.lock) and a second run into it is refused. An existing OUT is
+// replaced only if it is an earlier result (it has a manifest.json) or empty. Train tasks also
+// save their finished networks, `chunk` at a time, under OUT/.resume/<task>/<job>/, in place
+// (they survive a stop, and move into the new folder at the swap): with `resume`, a run trains
+// only the networks no earlier run of the same spec, sets and arguments finished
+// (network_store.h).
 #pragma once
 #include <functional>
 #include <string>

@@ -41,6 +41,7 @@ void run_empirical_task(const TaskContext& ctx, const EmpiricalTask& task, const
   job.seed = task.seed;
   job.ensemble = task.ensemble;
   job.threads = ctx.options.threads;
+  job.cancelled = [] { return interrupted(); };
   const std::vector<long>& steps = task.steps;
   const long n1 = job.x1.rows(), n2 = job.x2.rows();
   std::vector<double> all;

@@ -86,6 +86,7 @@ void run_train_task(const TaskContext& ctx, const TrainTask& task, const runtime
     if (std::unique_lock lock(draw, std::try_to_lock); lock && ctx.reporter.progress)
       ctx.reporter.progress(static_cast<double>(now) / total);
   };
+  job.cancelled = [] { return interrupted(); };  // also between reports: every step
   const runtime::EnsembleResult result = train_in_chunks(ctx, task, program, job);
   throw_if_interrupted();
 

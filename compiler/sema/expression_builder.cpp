@@ -6,6 +6,8 @@
 
 #include "compiler/graph/build.h"
 #include "compiler/graph/evaluate.h"
+#include "compiler/passes/differentiate.h"
+#include "compiler/passes/simplify.h"
 #include "compiler/passes/substitute.h"
 #include "compiler/sema/builtins.h"
 
@@ -178,7 +180,36 @@ Expr ExprBuilder::node(const ast::Unary& u) {
   if (u.op == '-') return within_limits(graph::neg(g_, inner), u);
   // d/dx stays a node: the expand-derivatives pass differentiates its simplified operand, so that
   // erf(inf*x) is sign(x) first.
-  return within_limits(g_.make(graph::Kind::Derivative, {inner}), u);
+  return derivative_within_limits(within_limits(g_.make(graph::Kind::Derivative, {inner}), u), u);
+}
+
+// Each d/dx can multiply the size of what it differentiates (the quotient and product rules):
+// ten nested d/dx of a quotient of products make millions of nodes and minutes in the passes.
+// So the derivative is computed here, as expand-derivatives will compute it, and one past
+// max_derivative_size is an error at its d/dx. Before it is simplified, a derivative may be a
+// few times larger than after: the unsimplified one gets five times the limit.
+Expr ExprBuilder::derivative_within_limits(Expr node, const ast::Unary& u) {
+  if (node == nullptr) return nullptr;
+  bool too_large = false;
+  passes::expand_derivatives(g_, node, [&](Expr operand) -> Expr {
+    if (too_large) return operand;
+    if (const auto it = derivative_of_.find(operand); it != derivative_of_.end()) return it->second;
+    const Expr simplified = passes::simplify(g_, operand);
+    const Expr derivative = passes::differentiate(g_, simplified);
+    if (simplified->size > max_derivative_size || derivative->size > 5 * max_derivative_size) {
+      too_large = true;
+      return operand;
+    }
+    const Expr out = passes::simplify(g_, derivative);
+    too_large = out->size > max_derivative_size;
+    derivative_of_.emplace(operand, out);
+    return out;
+  });
+  if (!too_large) return node;
+  diags_.error(at(u), fmt::format("the derivative is too large (more than {} nodes): fewer nested d/dx, or a "
+                                  "simpler operand",
+                                  max_derivative_size));
+  return nullptr;
 }
 
 void ExprBuilder::unknown(const ast::Name& n, const std::string& kind, std::vector<std::string> candidates) {

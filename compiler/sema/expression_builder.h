@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "compiler/graph/context.h"
@@ -17,6 +18,9 @@ namespace sgntk::sema {
 inline constexpr std::uint32_t max_graph_depth = 1000;
 inline constexpr std::uint32_t max_graph_size = 100000;
 inline constexpr int max_build_depth = 2048;  // nested sub-expressions, across function calls
+// The derivative a d/dx makes, after simplification: tighter than max_graph_size, because the
+// passes differentiate and simplify it again (the cost of simplify grows faster than the size).
+inline constexpr std::uint32_t max_derivative_size = 20000;
 
 // closest_name() for "did you mean" notes, skipped for absurdly long names: the edit distance
 // is quadratic, and a fuzzer's megabyte-long identifier must not take hours.
@@ -61,6 +65,7 @@ class ExprBuilder {
   graph::Expr node(const ast::Call& c);
   graph::Expr node(const ast::If& i);
   graph::Expr node(const ast::Unary& u);
+  graph::Expr derivative_within_limits(graph::Expr node, const ast::Unary& u);
   graph::Expr node(const ast::BinaryChain& c) { return chain(c); }
   template <typename T>
   graph::Expr node(const ast::x3::forward_ast<T>& n) { return node(n.get()); }
@@ -73,6 +78,9 @@ class ExprBuilder {
   NameScope& scope_;
   int& depth_;
   bool allow_x_ = true;
+  // The derivative of each d/dx operand computed so far (its simplified derivative, by operand
+  // as expand-derivatives sees it), so that nested d/dx are each differentiated once.
+  std::unordered_map<graph::Expr, graph::Expr> derivative_of_;
 };
 
 }  // namespace sgntk::sema

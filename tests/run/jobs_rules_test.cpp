@@ -3,6 +3,7 @@
 // once, never through text.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
@@ -123,18 +124,24 @@ task k = kernel(network = net, kind = ntk, x1 = pts)
   const fs::path out = dir / "out";
   fs::create_directories(out / "k");
   std::ofstream(out / "k" / "kernel.npy") << "older result";
-  // Ctrl-C once kernel.npy's temporary exists in the task's staging folder (the kernel is
-  // running). Started in the background by sh, sgntk inherits SIGINT ignored; its handler
-  // replaces that, as in a terminal.
+  std::ofstream(out / "manifest.json") << "older manifest";
+  // Ctrl-C once kernel.npy's temporary exists in the task's folder of the staging folder beside
+  // out (the kernel is running). Started in the background by sh, sgntk inherits SIGINT ignored;
+  // its handler replaces that, as in a terminal.
   const std::string script = std::string(SGNTK_EXE) + " run " + spec.string() + " --quiet --threads 1 --out " +
                              out.string() + " & pid=$!\n"
-                             "while kill -0 $pid 2>/dev/null && ! ls -a " + (out / ".k.partial").string() + " 2>/dev/null | grep -q tmp; do sleep 0.005; done\n"
+                             "while kill -0 $pid 2>/dev/null && ! ls -a " + out.string() + ".tmp-*/k 2>/dev/null | grep -q tmp; do sleep 0.005; done\n"
                              "kill -INT $pid; wait $pid; echo $?\n";
   const auto r = test::run_process({"/bin/sh", "-c", script}, SGNTK_SOURCE_DIR);
   CHECK(r.out == "130\n");
   CHECK(r.err.find("interrupted") != std::string::npos);
   std::ifstream older(out / "k" / "kernel.npy");
   CHECK(std::string(std::istreambuf_iterator<char>(older), {}) == "older result");
-  CHECK_FALSE(fs::exists(out / ".k.partial"));
-  CHECK_FALSE(fs::exists(out / "manifest.json"));
+  std::ifstream manifest(out / "manifest.json");
+  CHECK(std::string(std::istreambuf_iterator<char>(manifest), {}) == "older manifest");
+  // Nothing beside the folder either: no staging folder, no lock file.
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir)) names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  CHECK(names == std::vector<std::string>{"out", "spec.sgntk"});
 }
