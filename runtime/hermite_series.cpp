@@ -165,7 +165,6 @@ HermiteTable empty_table(int order, std::size_t points) {
   t.points = points;
   t.stride = padded_to_tile(points);
   t.coef.assign(static_cast<std::size_t>(order + 1) * t.stride, 0.0);
-  t.rel_tail.assign(t.coef.size(), 0.0);
   t.tile_tail.assign(static_cast<std::size_t>(order + 1) * (t.stride / side), 0.0);
   t.root_tail.assign(t.stride, 0.0);
   return t;
@@ -235,13 +234,11 @@ void fill_tile(HermiteTable& t, const Matrix& hermite, const Rule& r, const doub
       rest[j] -= x * x;
       const double tail = mean_square[j] > 0 ? std::max(rest[j], 0.0) / mean_square[j] : 0.0;
       t.coef[k * t.stride + i0 + j] = x;
-      t.rel_tail[k * t.stride + i0 + j] = tail;
+      if (k + 1 == rows) t.root_tail[i0 + j] = std::pow(tail, -0.5 / static_cast<double>(rows));  // +inf for 0
       worst = std::max(worst, tail);
     }
     t.tile_tail[k * tiles + tile] = worst;
   }
-  for (std::size_t j = 0; j < side && i0 + j < t.points; ++j)  // inf where the tail is 0
-    t.root_tail[i0 + j] = std::pow(t.rel_tail[(rows - 1) * t.stride + i0 + j], -0.5 / static_cast<double>(rows));
 }
 
 bool same_function(const ArrayFunctionRef& f, const ArrayFunctionRef& g) { return f == g || f->text() == g->text(); }
@@ -412,12 +409,12 @@ void sum_tile(const QuadratureTerm& t, const SeriesTile& view, TileQuantities& q
       }
       out[e] = sum[g];
       // |rho|^(K+1) sqrt(T_u T_v) <= target  <=>  |rho| <= target^(1/(K+1)) r_u r_v with the
-      // per-point r = T^(-1/(2(K+1))) (tables of one order; otherwise the power itself).
+      // per-point r = T^(-1/(2(K+1))); tables of two orders (two point sets): the tiles' tails
+      // at the smaller order bound the points'.
       if (check_each && !(u.order == v.order
                               ? distinct[e] <= root_target * u.root_tail[view.i0 + i] * v.root_tail[view.j0 + j]
-                              : std::pow(distinct[e], order + 1) *
-                                        std::sqrt(u.rel_tail[order * u.stride + view.i0 + i] *
-                                                  v.rel_tail[order * v.stride + view.j0 + j]) <=
+                              : std::pow(distinct[e], order + 1) * std::sqrt(u.tile_tail[order * u_tiles + tu] *
+                                                                             v.tile_tail[order * v_tiles + tv]) <=
                                     target))
         rest.push_back(e);
     }

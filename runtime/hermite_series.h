@@ -31,9 +31,9 @@ struct HermiteTable {
   int order = 0;
   std::size_t points = 0, stride = 0;
   std::vector<double> coef;      // coef[k * stride + i]
-  std::vector<double> rel_tail;  // rel_tail[k * stride + i], >= 0
-  std::vector<double> tile_tail; // tile_tail[k * tiles + t]: the largest rel_tail of tile t's 16 points
-  std::vector<double> root_tail; // per point: rel_tail(order)^(-1 / (2 (order + 1))), +inf for 0
+  // The relative tails T_f(k) / E[f^2] (>= 0), as much of them as the tiles read:
+  std::vector<double> tile_tail; // tile_tail[k * tiles + t]: the largest of tile t's 16 points at order k
+  std::vector<double> root_tail; // per point: its tail at the table's order, ^(-1 / (2 (order + 1))), +inf for 0
 };
 
 // One hermite_series term tabulated on one point set: its u-side function (rows of a tile)
