@@ -56,7 +56,8 @@ class Binder {
       out.method = QuadratureTerm::Method::gauss_hermite;
       g.average = nullptr;  // a tensor rule integrates both sides itself
     } else {
-      out.method = QuadratureTerm::Method::conditional;
+      out.method = q.method == program::QuadratureTerm::Method::hermite_series ? QuadratureTerm::Method::hermite_series
+                                                                              : QuadratureTerm::Method::conditional;
       // The inner E1 is exact when it is a formula: put the side that has one inside.
       if (!g.average && f.average) {
         std::swap(f, g);

@@ -32,11 +32,13 @@ struct BumpConditionalTerm {
   double tolerance = 1e-10;        // relative error target of the numeric E1
 };
 
-// E[f(u) g(v)] by numeric integration. Smooth f, g: tensor Gauss-Hermite of `order` points
+// E[f(u) g(v)] by numeric integration. Polynomial f, g: tensor Gauss-Hermite of `order` points
 // per dimension. Otherwise: outer integral over u split at f's break points, inner E1[g] over
-// the conditional law of v, split at g's break points.
+// the conditional law of v, split at g's break points. hermite_series: the kernel engine sums
+// Mehler's series from per-point coefficient tables (hermite_series.h); any other caller, and
+// the entries where the series cannot meet the tolerance, use the conditional method.
 struct QuadratureTerm {
-  enum class Method { gauss_hermite, conditional };
+  enum class Method { gauss_hermite, conditional, hermite_series };
   Method method = Method::gauss_hermite;
   ArrayFunctionRef f, g;
   Shape f_shape, g_shape;

@@ -142,6 +142,13 @@ SGNTK_VECTOR_CLONES void sqrt_of_product(const double* x, const double* y, doubl
   for (std::size_t i = 0; i < n; ++i) out[i] = std::sqrt(x[i] * y[i]);
 }
 
+SGNTK_VECTOR_CLONES void correlation(const double* c, const double* s, double* out, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const double r = s[i] > 0 ? c[i] / s[i] : 0.0;
+    out[i] = r > 1.0 ? 1.0 : r < -1.0 ? -1.0 : r;
+  }
+}
+
 // sqrt(e1 e2 + e1 b + e2 a + gap): the augmented covariance's gap, P - c^2 with
 // P = (a + e1)(b + e2), formed without cancellation.
 SGNTK_VECTOR_CLONES void augmented_root(const double* a, const double* b, const double* gap, double e1, double e2,
@@ -278,10 +285,10 @@ void TileQuantities::reset(const CovarianceTile& tile) {
   tile_ = tile;
   if (capacity_ < tile.n) {
     capacity_ = tile.n;
-    for (auto* v : {&y_, &alpha_, &beta_, &s_, &scratch_[0], &scratch_[1], &scratch_[2], &scratch_[3]})
+    for (auto* v : {&y_, &alpha_, &beta_, &s_, &rho_, &scratch_[0], &scratch_[1], &scratch_[2], &scratch_[3]})
       v->resize(capacity_);
   }
-  have_y_ = have_angles_ = have_s_ = false;
+  have_y_ = have_angles_ = have_s_ = have_rho_ = false;
   roots_used_ = 0;
 }
 
@@ -314,6 +321,12 @@ const double* TileQuantities::s() {
   if (!have_s_) detail::sqrt_of_product(tile_.a, tile_.b, s_.data(), tile_.n);
   have_s_ = true;
   return s_.data();
+}
+
+const double* TileQuantities::rho() {
+  if (!have_rho_) detail::correlation(tile_.c, s(), rho_.data(), tile_.n);
+  have_rho_ = true;
+  return rho_.data();
 }
 
 const double* TileQuantities::root(double e1, double e2) {

@@ -31,6 +31,7 @@ class TileQuantities {
   const double* alpha();  // atan2(y, |c|) in [0, pi/2]: the angle between u and +-v
   const double* beta();   // atan2(|c|, y) = pi/2 - alpha, accurate also where alpha ~ pi/2
   const double* s();      // sqrt(ab)
+  const double* rho();    // c / sqrt(ab) clamped to [-1, 1]; 0 where ab = 0
   const double* root(double e1, double e2);  // sqrt(e1 e2 + e1 b + e2 a + gap) >= 0
   double* scratch(int k);                    // per-caller scratch arrays, k < 4
 
@@ -38,8 +39,8 @@ class TileQuantities {
   void angles();
   CovarianceTile tile_{};
   std::size_t capacity_ = 0;
-  std::vector<double> y_, alpha_, beta_, s_, scratch_[4];
-  bool have_y_ = false, have_angles_ = false, have_s_ = false;
+  std::vector<double> y_, alpha_, beta_, s_, rho_, scratch_[4];
+  bool have_y_ = false, have_angles_ = false, have_s_ = false, have_rho_ = false;
   struct Root {
     double e1, e2;
     std::vector<double> values;

@@ -42,7 +42,7 @@ void finish_diagonal(const Expectation& e, const CovarianceTile& k, double* out)
       if (k.gap[i] == 0.0) out[i] = HUGE_VAL;
 }
 
-void evaluate_one(const Expectation& e, TileQuantities& q, double* out) {
+void evaluate_one(const Expectation& e, TileQuantities& q, double* out, std::span<const SeriesTile> series) {
   if (e.unavailable)  // the kernels refuse these before they start; this guards other callers
     throw EvalError(fmt::format("cannot compute E[{} * {}]: {}", e.f_text, e.g_text, *e.unavailable));
   const CovarianceTile& k = q.tile();
@@ -66,6 +66,7 @@ void evaluate_one(const Expectation& e, TileQuantities& q, double* out) {
   double* term = q.scratch(0);
   const double* c_numeric = nullptr;
   std::fill_n(out, k.n, 0.0);
+  std::size_t series_seen = 0;
   for (const Term& t : e.terms) {
     std::visit(Overloaded{
                    [&](const ClosedFormTerm& x) { evaluate_closed_form(x, q, term); },
@@ -74,6 +75,12 @@ void evaluate_one(const Expectation& e, TileQuantities& q, double* out) {
                      evaluate_bump_conditional(x, k.a, k.b, c_numeric, term, k.n);
                    },
                    [&](const QuadratureTerm& x) {
+                     if (x.method == QuadratureTerm::Method::hermite_series) {
+                       const SeriesTile* view = series_seen < series.size() ? &series[series_seen] : nullptr;
+                       ++series_seen;
+                       if (view && view->rows->u_side && (view->diagonal || view->cols->v_side))
+                         return sum_tile(x, *view, q, term);
+                     }
                      if (!c_numeric) c_numeric = clamped_c(q, q.scratch(1));
                      evaluate_quadrature(x, k.a, k.b, c_numeric, term, k.n);
                    },
@@ -87,8 +94,10 @@ void evaluate_one(const Expectation& e, TileQuantities& q, double* out) {
 
 }  // namespace
 
-void evaluate_all(std::span<const Expectation* const> es, TileQuantities& q, std::span<double* const> outs) {
-  for (std::size_t j = 0; j < es.size(); ++j) evaluate_one(*es[j], q, outs[j]);
+void evaluate_all(std::span<const Expectation* const> es, TileQuantities& q, std::span<double* const> outs,
+                  std::span<const std::span<const SeriesTile>> series) {
+  for (std::size_t j = 0; j < es.size(); ++j)
+    evaluate_one(*es[j], q, outs[j], j < series.size() ? series[j] : std::span<const SeriesTile>{});
 }
 
 bool has_distance(const Expectation& e) {
@@ -126,7 +135,7 @@ void evaluate(const Expectation& e, const double* a_in, const double* b_in, cons
   }
   TileQuantities q;
   q.reset({a, b, c, gap, m});
-  evaluate_one(e, q, o);
+  evaluate_one(e, q, o, {});
   std::copy_n(o, n, out);
 }
 

@@ -7,6 +7,7 @@
 
 #include "runtime/bound_program.h"
 #include "runtime/closed_forms.h"
+#include "runtime/hermite_series.h"
 
 namespace sgntk::runtime {
 
@@ -19,7 +20,10 @@ void evaluate(const Expectation& e, const double* a, const double* b, const doub
 // The kernel engine's form: several expectations (a layer's E[phi phi] and E[phi' g]) of one
 // tile whose gaps ab - c^2 the engine carries (closed_forms.h); outs[j] receives es[j], tile.n
 // entries each. The shared quantities (sqrt of the gap, angles, roots) are computed once.
-void evaluate_all(std::span<const Expectation* const> es, TileQuantities& q, std::span<double* const> outs);
+// series[j], when given, holds the tables of es[j]'s hermite_series terms in term order
+// (series_terms()); a term without tables (or with null ones) takes its conditional quadrature.
+void evaluate_all(std::span<const Expectation* const> es, TileQuantities& q, std::span<double* const> outs,
+                  std::span<const std::span<const SeriesTile>> series = {});
 
 // Whether every term of `e` has a cancellation-free distance D = E[f(u)^2] + E[f(v)^2] -
 // 2 E[f(u) f(v)] (closed_forms.h has_distance); then expectation_distance() gives it.

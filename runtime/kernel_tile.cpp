@@ -46,6 +46,7 @@ struct Workspace {
   std::array<std::size_t, entries> index;
   TileQuantities q;
   Gathered sub;
+  std::array<std::vector<SeriesTile>, 2> series;  // this layer's Hermite table views
 };
 
 thread_local Workspace workspace;
@@ -135,7 +136,19 @@ double point_dot(const double* x, const double* y, std::size_t d) {
   return s;
 }
 
-PointDiagonals diagonal_recursion(const KernelProgram& p, const RowMatrix& x) {
+// The expectation of a layer that a kernel of `kind` multiplies into theta (none for the NNGP).
+const Expectation* dot_expectation(const LayerProgram& layer, KernelKind kind) {
+  return kind == KernelKind::ntk ? &layer.ntk : kind == KernelKind::sgntk ? &layer.sgntk : nullptr;
+}
+
+std::vector<SeriesTables> tabulate_all(const Expectation* e, std::span<const double> sigma) {
+  std::vector<SeriesTables> out;
+  if (e)
+    for (const QuadratureTerm* t : series_terms(*e)) out.push_back(tabulate(*t, sigma));
+  return out;
+}
+
+PointDiagonals diagonal_recursion(const KernelProgram& p, const RowMatrix& x, KernelKind kind) {
   const std::size_t n = static_cast<std::size_t>(x.rows()), dim = static_cast<std::size_t>(x.cols()), m = padded(n);
   const Scales in = reader_of(p, -1);
   PointDiagonals diag;
@@ -144,6 +157,7 @@ PointDiagonals diagonal_recursion(const KernelProgram& p, const RowMatrix& x) {
   diag.sigma.assign(p.hidden.size() + 1, std::vector<double>(n));
   diag.expect.assign(p.hidden.size(), std::vector<double>(n));
   diag.distance_ok.assign(p.hidden.size(), false);
+  diag.series.resize(p.hidden.size());
   for (std::size_t i = 0; i < n; ++i) {
     const double* row = x.data() + i * dim;
     diag.sq_norm[i] = point_dot(row, row, dim);
@@ -158,11 +172,16 @@ PointDiagonals diagonal_recursion(const KernelProgram& p, const RowMatrix& x) {
     for (std::size_t i = 0; i < m; ++i) s[i] = std::fmax(diag.sigma[l][std::min(i, n - 1)], 0.0);
     divergent.mark(l, 0, p.hidden[l].nngp, s.data(), s.data(), s.data(), bad.get(), n, 1);
     divergent.throw_if_any(n, "points (their variances Sigma(x, x))");
+    diag.series[l][0] = tabulate_all(&p.hidden[l].nngp, diag.sigma[l]);
+    diag.series[l][1] = tabulate_all(dot_expectation(p.hidden[l], kind), diag.sigma[l]);
+    std::vector<SeriesTile> views;
+    for (const SeriesTables& t : diag.series[l][0]) views.push_back({&t, &t, 0, 0, n, 1, true});
+    const std::span<const SeriesTile> series[] = {views};
     TileQuantities q;
     q.reset({s.data(), s.data(), s.data(), zero.data(), m});
     const Expectation* es[] = {&p.hidden[l].nngp};
     double* outs[] = {e.data()};
-    evaluate_all(es, q, outs);
+    evaluate_all(es, q, outs, series);
     const Scales next = reader_of(p, static_cast<std::ptrdiff_t>(l));
     bool positive = true;
     for (std::size_t i = 0; i < n; ++i) {
@@ -335,7 +354,7 @@ const double* FusedTile::run(std::size_t i0, std::size_t j0, std::size_t ni, std
   // of the previous layer after that.
   for (std::size_t l = 0; l < p_.hidden.size(); ++l) {
     const LayerProgram& layer = p_.hidden[l];
-    const Expectation* dot_e = kind_ == KernelKind::ntk ? &layer.ntk : kind_ == KernelKind::sgntk ? &layer.sgntk : nullptr;
+    const Expectation* dot_e = dot_expectation(layer, kind_);
     // A divergent entry is counted (the run then fails) and evaluated at a harmless zero law.
     if (layer.nngp.growth != program::TailGrowth{} || (dot_e && dot_e->growth != program::TailGrowth{})) {
       divergent_.mark(l, 0, layer.nngp, w.a.data(), w.b.data(), w.c.data(), w.divergent.data(), n, weight);
@@ -347,7 +366,15 @@ const double* FusedTile::run(std::size_t i0, std::size_t j0, std::size_t ni, std
     w.q.reset({w.a.data(), w.b.data(), w.c.data(), w.gap.data(), m});
     const Expectation* es[] = {&layer.nngp, dot_e};
     double* outs[] = {w.e.data(), w.d.data()};
-    evaluate_all(std::span(es, with_dot ? 2 : 1), w.q, std::span(outs, with_dot ? 2 : 1));
+    std::array<std::vector<SeriesTile>, 2>& views = w.series;
+    for (std::size_t slot = 0; slot < 2; ++slot) {
+      views[slot].clear();
+      const std::vector<SeriesTables>& rows = d1_.series[l][slot];
+      const std::vector<SeriesTables>& cols = d2_.series[l][slot];
+      for (std::size_t t = 0; t < rows.size(); ++t) views[slot].push_back({&rows[t], &cols[t], i0, j0, ni, nj, false});
+    }
+    const std::span<const SeriesTile> series[] = {views[0], views[1]};
+    evaluate_all(std::span(es, with_dot ? 2 : 1), w.q, std::span(outs, with_dot ? 2 : 1), series);
 
     const Scales next = reader_of(p_, static_cast<std::ptrdiff_t>(l));
     // After the last hidden layer only c (and theta) are read: no gap, no distance.

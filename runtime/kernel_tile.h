@@ -8,10 +8,12 @@
 // correlation rounded below 1, and diagonals come out exact. Other layers re-form the gap from
 // (a, b, c), stably, as before.
 #pragma once
+#include <array>
 #include <cstddef>
 #include <vector>
 
 #include "runtime/bound_program.h"
+#include "runtime/hermite_series.h"
 #include "runtime/kinds.h"
 #include "runtime/matrix_io.h"
 
@@ -26,6 +28,9 @@ struct PointDiagonals {
   std::vector<double> sq_norm, norm;            // |x|^2, |x|
   std::vector<std::vector<double>> sigma, expect;
   std::vector<bool> distance_ok;                // per layer: every sigma > 0 (the distance forms need it)
+  // Per layer, the Hermite tables of the hermite_series terms of E[phi phi] ([0]) and of the
+  // kernel kind's E[phi' phi'] or E[phi' g] ([1]), at these points' Sigma^l(x, x).
+  std::vector<std::array<std::vector<SeriesTables>, 2>> series;
 };
 
 // x . x' summed in index order without contraction: the tiles' dot products agree with it bit
@@ -34,7 +39,8 @@ double point_dot(const double* x, const double* y, std::size_t d);
 
 // Sigma^l(x, x) for every point and layer; throws EvalError (via `divergent`) where a point's
 // own variance makes an expectation diverge.
-PointDiagonals diagonal_recursion(const KernelProgram& p, const RowMatrix& x);
+// Also tabulates the series terms of the expectations a kernel of `kind` needs.
+PointDiagonals diagonal_recursion(const KernelProgram& p, const RowMatrix& x, KernelKind kind);
 
 // One tile of entries (x1 rows i0.., x2 rows j0..), all layers fused: writes c (NNGP) and
 // theta (NTK/SG-NTK) of its ni x nj entries, row-major, into `nngp` and `dot` (ni * nj each).

@@ -110,7 +110,7 @@ bool symmetric_given_diagonal(const KernelProgram& program, KernelKind kind, con
 }  // namespace
 
 bool kernel_is_symmetric(const KernelProgram& program, KernelKind kind, const RowMatrix& x1) {
-  return symmetric_given_diagonal(program, kind, diagonal_recursion(program, x1));
+  return symmetric_given_diagonal(program, kind, diagonal_recursion(program, x1, KernelKind::nngp));
 }
 
 KernelSummary compute_kernel_into(const KernelProgram& program, KernelKind kind, const RowMatrix& x1,
@@ -121,8 +121,9 @@ KernelSummary compute_kernel_into(const KernelProgram& program, KernelKind kind,
   if (x2_or_null) check_points(program, x2, "--x2");
   if (out.rows != static_cast<std::size_t>(x1.rows()) || out.cols != static_cast<std::size_t>(x2.rows()))
     throw std::invalid_argument("compute_kernel_into: the output view's shape differs from the kernel's");
-  const auto d1 = diagonal_recursion(program, x1);
-  const std::optional<PointDiagonals> d2_own = x2_or_null ? std::optional(diagonal_recursion(program, x2)) : std::nullopt;
+  const auto d1 = diagonal_recursion(program, x1, kind);
+  const std::optional<PointDiagonals> d2_own =
+      x2_or_null ? std::optional(diagonal_recursion(program, x2, kind)) : std::nullopt;
   const PointDiagonals& d2 = d2_own ? *d2_own : d1;
   const bool symmetric = !x2_or_null && symmetric_given_diagonal(program, kind, d1);
 

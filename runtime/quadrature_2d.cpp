@@ -140,7 +140,7 @@ constexpr double gauss_hermite_max_correlation = 0.8;
 void evaluate_quadrature(const QuadratureTerm& t, const double* a, const double* b, const double* c, double* out,
                          std::size_t n) {
   if (t.swap) std::swap(a, b);  // f belongs to v and g to u: E[f(v) g(u)] with (a, b) exchanged
-  if (t.method == QuadratureTerm::Method::conditional) return conditional_quadrature(t, a, b, c, out, n);
+  if (t.method != QuadratureTerm::Method::gauss_hermite) return conditional_quadrature(t, a, b, c, out, n);
   std::vector<std::size_t> far, near;
   for (std::size_t i = 0; i < n; ++i) {
     const double ab = a[i] * b[i];
@@ -204,6 +204,12 @@ std::string describe(const QuadratureTerm& t) {
   if (t.method == QuadratureTerm::Method::gauss_hermite)
     return fmt::format("quadrature E[({})(u) * ({})(v)]: tensor Gauss-Hermite {}x{} points, target {:g}", f, g,
                        t.order, t.order, t.tolerance);
+  if (t.method == QuadratureTerm::Method::hermite_series)
+    return fmt::format("quadrature E[({})(u) * ({})(v)]: Mehler series sum_k rho^k f_k(a) g_k(b), Hermite "
+                       "coefficients tabulated per point and layer (trapezoidal rule, step halved until they "
+                       "settle to 1e-12), truncated where |rho|^(K+1) sqrt(T_f T_g) <= {:g}; entries beyond that "
+                       "bound: conditional quadrature, target {:g}",
+                       f, g, t.tolerance / 4, t.tolerance);
   return fmt::format("quadrature E[({})(u) * ({})(v)]: conditional, outer adaptive G7K15 over u split at {}, "
                      "inner E1 {}, target {:g}",
                      f, g, describe_splits(t.f_shape),

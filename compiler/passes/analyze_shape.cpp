@@ -86,6 +86,36 @@ class Analyzer {
   }
 
  private:
+  // Whether e > 0 for every real x, read from its form (exp(.) + 1, sigmoid(.), 2 + x^2, ...):
+  // log and non-integer powers of such an argument are analytic on the whole line (softplus,
+  // SiLU = x / (1 + exp(-x))). False when unsure.
+  static bool positive(Expr e) {
+    switch (e->kind) {
+      case Kind::Const: return e->value > 0;
+      case Kind::Exp: case Kind::Sigmoid: return true;
+      case Kind::Add: return (positive(e->kids[0]) && non_negative(e->kids[1])) ||
+                             (non_negative(e->kids[0]) && positive(e->kids[1]));
+      case Kind::Mul: return positive(e->kids[0]) && positive(e->kids[1]);
+      case Kind::Pow: return positive(e->kids[0]);
+      default: return false;
+    }
+  }
+  static bool non_negative(Expr e) {
+    if (positive(e)) return true;
+    switch (e->kind) {
+      case Kind::Const: return e->value >= 0;
+      case Kind::Abs: case Kind::Relu: case Kind::Heaviside: return true;
+      case Kind::Mul: return non_negative(e->kids[0]) && non_negative(e->kids[1]);
+      case Kind::Add: return non_negative(e->kids[0]) && non_negative(e->kids[1]);
+      case Kind::Pow: {
+        const Expr ex = e->kids[1];
+        return non_negative(e->kids[0]) ||
+               (ex->is_const() && ex->value > 0 && std::fmod(ex->value, 2.0) == 0.0);  // even powers
+      }
+      default: return false;
+    }
+  }
+
   // A point where the expression may be non-smooth: the zero of `arg` if it is affine.
   void singular_at_zero_of(Expr arg) {
     const auto a = affine(arg);
@@ -142,7 +172,9 @@ class Analyzer {
         }
         break;
       }
-      case Kind::Log: singular_at_zero_of(e->kids[0]); break;
+      case Kind::Log:
+        if (!positive(e->kids[0])) singular_at_zero_of(e->kids[0]);
+        break;
       case Kind::Erf: case Kind::Tanh: case Kind::Sigmoid: case Kind::Atan:
         steep_at_zero_of(e->kids[0], 1.0);
         break;
@@ -151,7 +183,7 @@ class Analyzer {
         const Expr ex = e->kids[1];
         const bool polynomial = ex->is_const() && ex->value >= 0 && ex->value == std::floor(ex->value);
         if (ex->depends_on_x()) smooth_ = false;
-        else if (!polynomial && e->kids[0]->depends_on_x()) singular_at_zero_of(e->kids[0]);
+        else if (!polynomial && e->kids[0]->depends_on_x() && !positive(e->kids[0])) singular_at_zero_of(e->kids[0]);
         break;
       }
       default: break;

@@ -62,6 +62,8 @@ bool match_closed_form(const Atom& f, const Atom& g, double coef, const MatchOpt
 
 void plan_pairs(graph::GraphContext& g, const Operand& f, const Operand& gside, const MatchOptions& options,
                 program::Expectation& result);
+void plan_whole_series(graph::GraphContext& g, const Operand& f, const Operand& gside, const MatchOptions& options,
+                       program::Expectation& result);
 
 }  // namespace
 
@@ -112,6 +114,33 @@ void plan_pairs(graph::GraphContext& g, const Operand& f, const Operand& gside, 
       }
     }
   }
+  plan_whole_series(g, f, gside, options, result);
+}
+
+bool is_series(const program::Term& t) {
+  const auto* q = std::get_if<program::QuadratureTerm>(&t.what);
+  return q && q->method == program::QuadratureTerm::Method::hermite_series;
+}
+
+// The expansion distributes products of sums (phi' = 1 - tanh^2 gives four terms, SiLU's
+// derivative four more), and each series term costs the kernel a sum per entry. When the
+// expansion left a series term and nothing the series cannot stand in for (only closed forms
+// and series), Mehler's series of the whole product E[f(u) g(v)] replaces them all: one sum,
+// and no cancellation between the parts.
+void plan_whole_series(graph::GraphContext& g, const Operand& f, const Operand& gside, const MatchOptions& options,
+                       program::Expectation& result) {
+  const auto& terms = result.terms;
+  const bool any_series = std::any_of(terms.begin(), terms.end(), is_series);
+  const bool replaceable = std::all_of(terms.begin(), terms.end(), [](const program::Term& t) {
+    return is_series(t) || std::holds_alternative<program::ClosedFormTerm>(t.what);
+  });
+  if (!any_series || !replaceable || terms.size() < 2 || result.infinite_on_diagonal || !f.expr || !gside.expr ||
+      f.plugin || gside.plugin || f.expr->has_delta || gside.expr->has_delta)
+    return;
+  std::vector<program::Term> whole;
+  plan_quadrature(g, PlanSide{Atom{.family = Family::generic, .expr = f.expr}, std::nullopt},
+                  PlanSide{Atom{.family = Family::generic, .expr = gside.expr}, std::nullopt}, 1.0, options, whole);
+  if (whole.size() == 1 && is_series(whole[0])) result.terms = std::move(whole);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "compiler/graph/build.h"
 #include "compiler/graph/print.h"
 #include "compiler/passes/analyze_shape.h"
+#include "compiler/passes/analyze_tails.h"
 #include "compiler/passes/check_integrable.h"
 #include "compiler/passes/emit_bytecode.h"
 
@@ -69,6 +70,17 @@ program::Integrand integrand(graph::GraphContext& g, const PlanSide& side, const
                                     options.closed_forms ? atom_average(side.atom) : std::nullopt};
 }
 
+// Whether a side suits Mehler's series: compiled (a plugin's shape is known only at bind),
+// analytic on the whole line without steep transitions, and growing slower than exp(r x^2).
+bool series_friendly(const program::Integrand& side, const PlanSide& plan) {
+  const auto* compiled = std::get_if<program::CompiledIntegrand>(&side);
+  if (!compiled) return false;
+  const program::Shape& s = compiled->shape;
+  const bool whole_line = s.support_lo == -HUGE_VAL && s.support_hi == HUGE_VAL;
+  const graph::Expr e = plan.atom.expr;
+  return s.smooth && s.breakpoints.empty() && s.transitions.empty() && whole_line && (!e || tail_growth(e) == 0.0);
+}
+
 }  // namespace
 
 void plan_quadrature(graph::GraphContext& g, const PlanSide& f, const PlanSide& gside, double coef,
@@ -94,11 +106,21 @@ void plan_quadrature(graph::GraphContext& g, const PlanSide& f, const PlanSide& 
   // correlation (erf(2u) erf(2v), a = 1, b = 0.2, rho = 0.78: 2e-7 with 64^2 points). So
   // Gauss-Hermite is kept for polynomial pairs, where it is exact; everything else is
   // conditional, and bind puts inside the side whose inner average is a closed formula.
+  //
+  // In the kernel engine the conditional method costs milliseconds per entry. Where both sides
+  // are smooth (analytic on the line, no steep transition) and grow slower than any exp(r x^2),
+  // Mehler's series converges fast and costs a short sum per entry (hermite_series); its
+  // entries that cannot meet the tolerance fall back to the conditional method.
   auto polynomial = [](const Atom& a) { return a.family == Family::moment || a.family == Family::one; };
-  term.method = polynomial(f.atom) && polynomial(gside.atom) ? program::QuadratureTerm::Method::gauss_hermite
-                                                             : program::QuadratureTerm::Method::conditional;
   term.f = integrand(g, f, options);
   term.g = integrand(g, gside, options);
+  using Method = program::QuadratureTerm::Method;
+  if (polynomial(f.atom) && polynomial(gside.atom))
+    term.method = Method::gauss_hermite;
+  else if (series_friendly(term.f, f) && series_friendly(term.g, gside))
+    term.method = Method::hermite_series;
+  else
+    term.method = Method::conditional;
   out.push_back(program::Term{coef, term});
 }
 

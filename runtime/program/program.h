@@ -65,8 +65,13 @@ struct BumpConditionalTerm {
 // break points, the inner E1[g] over the conditional law of v given u, split at g's break
 // points. For the conditional method bind puts inside the side whose E1 is a closed formula:
 // g, unless only f has one (then f and g trade places and the runtime term is marked swapped).
+// hermite_series (smooth f and g of moderate growth): Mehler's expansion
+// E[f(u) g(v)] = sum_k rho^k f_k(a) g_k(b), rho = c / sqrt(ab), with the Hermite coefficients
+// f_k(a) = E[f(sqrt(a) Z) He_k(Z)] / sqrt(k!) computed once per point and layer, truncated
+// where a bound on the rest meets the tolerance; entries where it cannot (|rho| near 1 with a
+// slowly converging series) take the conditional method.
 struct QuadratureTerm {
-  enum class Method { gauss_hermite, conditional };
+  enum class Method { gauss_hermite, conditional, hermite_series };
   Method method = Method::gauss_hermite;
   Integrand f, g;
   int order = 64;

@@ -1,0 +1,437 @@
+#include "runtime/hermite_series.h"
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <numbers>
+
+#include "runtime/quadrature_2d.h"
+#include "runtime/vector_math.h"
+
+namespace sgntk::runtime {
+namespace {
+
+using Matrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+constexpr int max_order = 320;          // beyond this the entries near rho = 1 take quadrature
+constexpr double min_step = 0.01;       // a finer rule costs more than the quadrature it replaces
+constexpr double rule_accuracy = 1e-12; // |coefficient change on halving the step| / sqrt(E f^2)
+constexpr std::size_t side = 16;        // the kernel tile's side (kernel_tile.h)
+constexpr std::size_t block = 256;      // points per coefficient product
+
+// The trapezoidal rule on z in [-L, L] with step h and the Gaussian weight: nodes z_m and
+// weights w_m = h N(z_m; 0, 1).
+struct Rule {
+  double half_width = 13, step = 0.04;
+  std::vector<double> z, w;
+  Rule(double half_width_, double step_) : half_width(half_width_), step(step_) {
+    const int half = static_cast<int>(std::ceil(half_width / step));
+    for (int m = -half; m <= half; ++m) {
+      const double x = m * step;
+      z.push_back(x);
+      w.push_back(step * std::exp(-0.5 * x * x) / std::sqrt(2 * std::numbers::pi));
+    }
+  }
+  std::size_t size() const { return z.size(); }
+};
+
+// w_m He_k(z_m) / sqrt(k!) for k <= order, row k; the recursion of the normalised polynomials
+// (h_{k+1} = (z h_k - sqrt(k) h_{k-1}) / sqrt(k + 1)) is stable for |z| < 30 and k <= 320.
+Matrix weighted_hermite(const Rule& r, int order) {
+  const std::size_t n = r.size();
+  Matrix h(order + 1, n);
+  std::vector<double> prev(n, 0.0), cur(n, 1.0);
+  for (int k = 0; k <= order; ++k) {
+    for (std::size_t m = 0; m < n; ++m) h(k, m) = r.w[m] * cur[m];
+    const double up = std::sqrt(k + 1.0), down = std::sqrt(static_cast<double>(k));
+    for (std::size_t m = 0; m < n; ++m) {
+      const double next = (r.z[m] * cur[m] - down * prev[m]) / up;
+      prev[m] = cur[m];
+      cur[m] = next;
+    }
+  }
+  return h;
+}
+
+// f(sqrt(a_i) z_m) as an n x count matrix (column i: point i).
+Matrix node_values(const ArrayFunction& f, const Rule& r, const double* a, std::size_t count) {
+  Matrix x(r.size(), count), v(r.size(), count);
+  for (std::size_t m = 0; m < r.size(); ++m)
+    for (std::size_t i = 0; i < count; ++i) x(m, i) = std::sqrt(a[i]) * r.z[m];
+  f.eval(x.data(), v.data(), x.size());
+  return v;
+}
+
+// The coefficients of f at one variance, and E[f^2], with rule r.
+struct Coefficients {
+  std::vector<double> c;
+  double mean_square = 0;
+};
+Coefficients coefficients_at(const ArrayFunction& f, const Rule& r, const Matrix& hermite, double a) {
+  const Matrix v = node_values(f, r, &a, 1);
+  const Matrix c = hermite.lazyProduct(v);  // (no BLAS: one column)
+  Coefficients out;
+  out.c.assign(c.data(), c.data() + c.size());
+  for (std::size_t m = 0; m < r.size(); ++m) out.mean_square += r.w[m] * v(m, 0) * v(m, 0);
+  return out;
+}
+
+// T_f(k) / E[f^2], k <= order.
+std::vector<double> relative_tails(const Coefficients& f) {
+  std::vector<double> t(f.c.size());
+  double rest = f.mean_square;
+  for (std::size_t k = 0; k < f.c.size(); ++k) {
+    rest -= f.c[k] * f.c[k];
+    t[k] = f.mean_square > 0 ? std::max(rest, 0.0) / f.mean_square : 0.0;
+  }
+  return t;
+}
+
+struct Plan {
+  double half_width = 13, step = 0.5;
+  int order = 0;
+  bool ok = false;
+};
+
+// The rule and order for functions fu, fv over variances in [a_lo, a_hi]: the order where
+// the truncation bound at rho = 1 meets `target` at both ends (larger variances make the
+// functions of z steeper), then the step at which halving it changes no coefficient.
+Plan choose_plan(const ArrayFunction& fu, const ArrayFunction& fv, double a_lo, double a_hi, double target) {
+  Plan plan;
+  if (!(a_hi > 0)) {  // every point has zero variance: f(0) g(0) is the whole series
+    plan.ok = true;
+    return plan;
+  }
+  // The window: where the weight exp(-z^2/4) that bounds each coefficient's integrand (the
+  // normalised He_k times exp(-z^2/4) stay below 1.1) has made f negligible.
+  {
+    const Rule coarse(13, 0.05);
+    const Matrix h0 = weighted_hermite(coarse, 0);
+    const double rms = std::sqrt(std::max(coefficients_at(fu, coarse, h0, a_hi).mean_square,
+                                          coefficients_at(fv, coarse, h0, a_hi).mean_square));
+    for (;; plan.half_width += 2) {
+      const double ends[] = {-std::sqrt(a_hi) * plan.half_width, std::sqrt(a_hi) * plan.half_width};
+      double vu[2], vv[2];
+      fu.eval(ends, vu, 2);
+      fv.eval(ends, vv, 2);
+      const double size = std::max({std::fabs(vu[0]), std::fabs(vu[1]), std::fabs(vv[0]), std::fabs(vv[1])});
+      if (size * std::exp(-0.25 * plan.half_width * plan.half_width) <= 1e-17 * rms) break;
+      if (plan.half_width >= 29) return plan;  // grows too fast for this window
+    }
+  }
+  // The order, from a rule fine enough for every order up to max_order.
+  {
+    const Rule fine(plan.half_width, 0.04);
+    const Matrix h = weighted_hermite(fine, max_order);
+    plan.order = 0;
+    for (double a : {a_lo, a_hi}) {
+      const std::vector<double> tu = relative_tails(coefficients_at(fu, fine, h, a));
+      const std::vector<double> tv = relative_tails(coefficients_at(fv, fine, h, a));
+      int k = 0;
+      while (k < max_order && std::sqrt(tu[k] * tv[k]) > target) ++k;
+      plan.order = std::max(plan.order, k);
+    }
+  }
+  // The step: about 3 nodes per oscillation of He_order, halved until the coefficients settle.
+  for (plan.step = std::min(0.5, 0.75 * std::numbers::pi / std::sqrt(2.0 * plan.order + 1)); plan.step >= min_step;
+       plan.step /= 2) {
+    const Rule r(plan.half_width, plan.step), half(plan.half_width, plan.step / 2);
+    const Matrix h = weighted_hermite(r, plan.order), hh = weighted_hermite(half, plan.order);
+    bool settled = true;
+    for (double a : {a_lo, a_hi})
+      for (const ArrayFunction* f : {&fu, &fv}) {
+        const Coefficients x = coefficients_at(*f, r, h, a), y = coefficients_at(*f, half, hh, a);
+        double change = 0;
+        for (std::size_t k = 0; k < x.c.size(); ++k) change += (x.c[k] - y.c[k]) * (x.c[k] - y.c[k]);
+        settled = settled && std::sqrt(change) <= rule_accuracy * std::sqrt(y.mean_square);
+      }
+    if (settled) {
+      plan.ok = true;
+      return plan;
+    }
+  }
+  return plan;
+}
+
+std::size_t padded_to_tile(std::size_t n) { return (n + side - 1) / side * side; }
+
+HermiteTable empty_table(int order, std::size_t points) {
+  HermiteTable t;
+  t.order = order;
+  t.points = points;
+  t.stride = padded_to_tile(points);
+  t.coef.assign(static_cast<std::size_t>(order + 1) * t.stride, 0.0);
+  t.tile_tail.assign(static_cast<std::size_t>(order + 1) * (t.stride / side), 0.0);
+  t.root_tail.assign(t.stride, 0.0);
+  return t;
+}
+
+}  // namespace
+
+namespace detail {
+
+// c[k][j] = sum_m hw[k][m] v[m][j] for k < rows and the 16 columns of v (n x 16, row-major):
+// the coefficient integrals of 16 points at once, four rows of hw per pass so that each loaded
+// row of v feeds eight vector FMAs. (OpenBLAS would do this too, but its kernel for this CPU
+// and its spinning threads cost more than they save at these shapes.)
+SGNTK_VECTOR_CLONES void project_block(const double* hw, std::size_t rows, std::size_t n, const double* v, double* c) {
+  typedef double v8 __attribute__((vector_size(64)));
+  std::size_t k = 0;
+  for (; k + 4 <= rows; k += 4) {
+    v8 acc[4][2] = {};
+    for (std::size_t m = 0; m < n; ++m) {
+      v8 lo, hi;
+      __builtin_memcpy(&lo, v + m * side, sizeof lo);
+      __builtin_memcpy(&hi, v + m * side + 8, sizeof hi);
+      for (std::size_t r = 0; r < 4; ++r) {
+        const double h = hw[(k + r) * n + m];
+        acc[r][0] += h * lo;
+        acc[r][1] += h * hi;
+      }
+    }
+    for (std::size_t r = 0; r < 4; ++r) {
+      __builtin_memcpy(c + (k + r) * side, &acc[r][0], sizeof acc[r][0]);
+      __builtin_memcpy(c + (k + r) * side + 8, &acc[r][1], sizeof acc[r][1]);
+    }
+  }
+  for (; k < rows; ++k) {
+    v8 lo = {}, hi = {};
+    for (std::size_t m = 0; m < n; ++m) {
+      v8 a, b;
+      __builtin_memcpy(&a, v + m * side, sizeof a);
+      __builtin_memcpy(&b, v + m * side + 8, sizeof b);
+      lo += hw[k * n + m] * a;
+      hi += hw[k * n + m] * b;
+    }
+    __builtin_memcpy(c + k * side, &lo, sizeof lo);
+    __builtin_memcpy(c + k * side + 8, &hi, sizeof hi);
+  }
+}
+
+}  // namespace detail
+
+namespace {
+
+// Fills the 16 points [i0, i0 + 16) of table t (beyond t.points: zero) from their node values
+// v (n x 16, row-major), with the rule's weighted Hermite rows hw.
+void fill_tile(HermiteTable& t, const Matrix& hermite, const Rule& r, const double* v, std::size_t i0) {
+  const std::size_t rows = static_cast<std::size_t>(t.order) + 1, n = r.size();
+  std::vector<double> c(rows * side);
+  detail::project_block(hermite.data(), rows, n, v, c.data());
+  std::array<double, side> mean_square{}, rest{};
+  for (std::size_t m = 0; m < n; ++m)
+    for (std::size_t j = 0; j < side; ++j) mean_square[j] += r.w[m] * v[m * side + j] * v[m * side + j];
+  rest = mean_square;
+  const std::size_t tiles = t.stride / side, tile = i0 / side;
+  for (std::size_t k = 0; k < rows; ++k) {
+    double worst = 0;
+    for (std::size_t j = 0; j < side && i0 + j < t.points; ++j) {
+      const double x = c[k * side + j];
+      rest[j] -= x * x;
+      const double tail = mean_square[j] > 0 ? std::max(rest[j], 0.0) / mean_square[j] : 0.0;
+      t.coef[k * t.stride + i0 + j] = x;
+      if (k + 1 == rows) t.root_tail[i0 + j] = std::pow(tail, -0.5 / static_cast<double>(rows));  // +inf for 0
+      worst = std::max(worst, tail);
+    }
+    t.tile_tail[k * tiles + tile] = worst;
+  }
+}
+
+bool same_function(const ArrayFunctionRef& f, const ArrayFunctionRef& g) { return f == g || f->text() == g->text(); }
+
+}  // namespace
+
+std::vector<const QuadratureTerm*> series_terms(const Expectation& e) {
+  std::vector<const QuadratureTerm*> out;
+  for (const Term& t : e.terms)
+    if (const auto* q = std::get_if<QuadratureTerm>(&t.what); q && q->method == QuadratureTerm::Method::hermite_series)
+      out.push_back(q);
+  return out;
+}
+
+SeriesTables tabulate(const QuadratureTerm& t, std::span<const double> a) {
+  SeriesTables out;
+  out.term = &t;
+  if (a.empty()) return out;
+  // The u side (rows) is f, the v side g; a swapped term has them the other way round.
+  const ArrayFunctionRef& fu = t.swap ? t.g : t.f;
+  const ArrayFunctionRef& fv = t.swap ? t.f : t.g;
+  const auto [lo, hi] = std::minmax_element(a.begin(), a.end());
+  const Plan plan = choose_plan(*fu, *fv, std::max(*lo, 0.0), std::max(*hi, 0.0), t.tolerance / 4);
+  if (!plan.ok) return out;
+  out.step = plan.step;
+  out.half_width = plan.half_width;
+  const Rule rule(plan.half_width, plan.step);
+  const Matrix hermite = weighted_hermite(rule, plan.order);
+  const bool shared = same_function(fu, fv);
+  auto u = std::make_shared<HermiteTable>(empty_table(plan.order, a.size()));
+  auto v = shared ? u : std::make_shared<HermiteTable>(empty_table(plan.order, a.size()));
+  out.on_diagonal.assign(a.size(), 0.0);
+  const std::size_t n = rule.size(), tiles = u->stride / side;
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, tiles), [&](const tbb::blocked_range<std::size_t>& r) {
+    // node values of 16 points (n x 16, row-major), the padding repeating the last point
+    std::vector<double> x(n * side), vu(n * side), vv(shared ? 0 : n * side);
+    for (std::size_t tile = r.begin(); tile != r.end(); ++tile) {
+      const std::size_t i0 = tile * side;
+      for (std::size_t j = 0; j < side; ++j) {
+        const double root = std::sqrt(std::max(a[std::min(i0 + j, a.size() - 1)], 0.0));
+        for (std::size_t m = 0; m < n; ++m) x[m * side + j] = root * rule.z[m];
+      }
+      fu->eval(x.data(), vu.data(), x.size());
+      fill_tile(*u, hermite, rule, vu.data(), i0);
+      if (!shared) {
+        fv->eval(x.data(), vv.data(), x.size());
+        fill_tile(*v, hermite, rule, vv.data(), i0);
+      }
+      const std::vector<double>& other = shared ? vu : vv;
+      for (std::size_t j = 0; j < side && i0 + j < a.size(); ++j) {
+        double s = 0;
+        for (std::size_t m = 0; m < n; ++m) s += rule.w[m] * vu[m * side + j] * other[m * side + j];
+        out.on_diagonal[i0 + j] = s;
+      }
+    }
+  });
+  out.u_side = std::move(u);
+  out.v_side = std::move(v);
+  return out;
+}
+
+namespace detail {
+
+// out[i][j] = sum_{k <= order} rho[i][j]^k u[k][i] v[k][j] by Horner's rule, for a tile of
+// 16 x 16 entries: u points at the tile's first row in row k = 0 of its table, v at its first
+// column (both tables have 16 valid values from there). Four rows at a time, so that eight
+// independent FMA chains hide the FMA's latency.
+SGNTK_VECTOR_CLONES void horner_tile(const double* u, std::size_t u_stride, const double* v, std::size_t v_stride,
+                                     int order, const double* rho, double* out) {
+  constexpr std::size_t group = 4;
+  for (std::size_t i = 0; i < side; i += group) {
+    alignas(64) double acc[group][side];
+    const double* vk = v + static_cast<std::size_t>(order) * v_stride;
+    for (std::size_t r = 0; r < group; ++r) {
+      const double top = u[static_cast<std::size_t>(order) * u_stride + i + r];
+      for (std::size_t j = 0; j < side; ++j) acc[r][j] = top * vk[j];
+    }
+    for (int k = order - 1; k >= 0; --k) {
+      const double* uk = u + static_cast<std::size_t>(k) * u_stride + i;
+      vk = v + static_cast<std::size_t>(k) * v_stride;
+      for (std::size_t r = 0; r < group; ++r)
+        for (std::size_t j = 0; j < side; ++j) acc[r][j] = std::fma(acc[r][j], rho[(i + r) * side + j], uk[r] * vk[j]);
+    }
+    for (std::size_t r = 0; r < group; ++r)
+      for (std::size_t j = 0; j < side; ++j) out[(i + r) * side + j] = acc[r][j];
+  }
+}
+
+// |rho|, or -1 where the entry is a point with itself (u = v: gap 0, a = b, c > 0); and the
+// largest of them.
+SGNTK_VECTOR_CLONES double distinct_correlations(const double* a, const double* b, const double* c, const double* gap,
+                                                 const double* rho, double* out, std::size_t n) {
+  typedef double v8 __attribute__((vector_size(64)));
+  v8 largest = {};
+  for (std::size_t e = 0; e < n; e += 8) {  // n is a multiple of 8 (the tile's padding)
+    for (std::size_t l = 0; l < 8; ++l) {
+      const bool identical = gap[e + l] == 0 && a[e + l] == b[e + l] && c[e + l] > 0;
+      out[e + l] = identical ? -1.0 : std::fabs(rho[e + l]);
+    }
+    v8 x;
+    __builtin_memcpy(&x, out + e, sizeof x);
+    largest = x > largest ? x : largest;
+  }
+  double m = 0;
+  for (std::size_t l = 0; l < 8; ++l) m = std::max(m, largest[l]);
+  return m;
+}
+
+}  // namespace detail
+
+void sum_tile(const QuadratureTerm& t, const SeriesTile& view, TileQuantities& q, double* out) {
+  const CovarianceTile& k = q.tile();
+  const SeriesTables& rows = *view.rows;
+  if (view.diagonal) {  // entries (x, x): u = v
+    const std::size_t n = rows.on_diagonal.size();
+    for (std::size_t e = 0; e < k.n; ++e) out[e] = rows.on_diagonal[std::min(e, n - 1)];
+    return;
+  }
+  const HermiteTable& u = *rows.u_side;
+  const HermiteTable& v = *view.cols->v_side;
+  const std::size_t ni = view.ni, nj = view.nj, n = ni * nj;
+  const double target = t.tolerance / 4;
+  if (u.order == 0 || v.order == 0) {  // a constant side (E[f(u) * 1]): E[f] E[g], exactly
+    for (std::size_t i = 0; i < ni; ++i)
+      for (std::size_t j = 0; j < nj; ++j) out[i * nj + j] = u.coef[view.i0 + i] * v.coef[view.j0 + j];
+    for (std::size_t e = n; e < k.n; ++e) out[e] = out[n - 1];
+    return;
+  }
+
+  // rho on a 16-wide grid (zero beyond the tile); |rho| of the entries that are not a point
+  // with itself (u = v), whose largest sets the tile's order.
+  alignas(64) std::array<double, side * side> distinct, rho{}, sum;
+  const double* rho_flat = q.rho();
+  const double largest = detail::distinct_correlations(k.a, k.b, k.c, k.gap, rho_flat, distinct.data(), k.n);
+  for (std::size_t i = 0; i < ni; ++i) std::copy_n(rho_flat + i * nj, nj, rho.data() + i * side);
+
+  // The tile's order: the first whose bound meets the target at the tile's largest |rho| and
+  // its rows' and columns' largest tails; else the full order, checked entry by entry.
+  const int full = std::min(u.order, v.order);
+  const std::size_t tu = view.i0 / side, tv = view.j0 / side, u_tiles = u.stride / side, v_tiles = v.stride / side;
+  auto meets = [&](int kk) {  // the bound at order kk holds for every entry of the tile
+    return std::pow(largest, kk + 1) * std::sqrt(u.tile_tail[kk * u_tiles + tu] * v.tile_tail[kk * v_tiles + tv]) <=
+           target;
+  };
+  // The bound decreases with the order (tails and powers do): the first order that meets it
+  // by bisection; else the full order, checked entry by entry.
+  int order = full;
+  bool check_each = !meets(full);
+  if (!check_each) {
+    int lo = -1;  // meets(lo) is false or lo = -1
+    while (order - lo > 1) {
+      const int mid = (lo + order) / 2;
+      (meets(mid) ? order : lo) = mid;
+    }
+  }
+  detail::horner_tile(u.coef.data() + view.i0, u.stride, v.coef.data() + view.j0, v.stride, order, rho.data(),
+                      sum.data());
+
+  // Entries the series cannot serve: the conditional quadrature.
+  std::vector<std::size_t> rest;
+  const double root_target = check_each ? std::pow(target, 1.0 / (order + 1)) : 0.0;
+  for (std::size_t i = 0; i < ni; ++i)
+    for (std::size_t j = 0; j < nj; ++j) {
+      const std::size_t e = i * nj + j, g = i * side + j;
+      if (distinct[e] < 0) {  // a point with itself
+        out[e] = rows.on_diagonal[view.i0 + i];
+        continue;
+      }
+      out[e] = sum[g];
+      // |rho|^(K+1) sqrt(T_u T_v) <= target  <=>  |rho| <= target^(1/(K+1)) r_u r_v with the
+      // per-point r = T^(-1/(2(K+1))); tables of two orders (two point sets): the tiles' tails
+      // at the smaller order bound the points'.
+      if (check_each && !(u.order == v.order
+                              ? distinct[e] <= root_target * u.root_tail[view.i0 + i] * v.root_tail[view.j0 + j]
+                              : std::pow(distinct[e], order + 1) * std::sqrt(u.tile_tail[order * u_tiles + tu] *
+                                                                             v.tile_tail[order * v_tiles + tv]) <=
+                                    target))
+        rest.push_back(e);
+    }
+  if (!rest.empty()) {
+    const std::size_t r = rest.size();
+    std::vector<double> a(r), b(r), c(r), o(r);
+    for (std::size_t x = 0; x < r; ++x) {
+      const std::size_t e = rest[x];
+      a[x] = k.a[e], b[x] = k.b[e];
+      const double s = std::sqrt(a[x] * b[x]);
+      c[x] = std::clamp(k.c[e], -s, s);
+    }
+    // (t.swap is applied inside: the conditional method wants (a, b) of the term's own f, g)
+    evaluate_quadrature(t, a.data(), b.data(), c.data(), o.data(), r);
+    for (std::size_t x = 0; x < r; ++x) out[rest[x]] = o[x];
+  }
+  for (std::size_t e = n; e < k.n; ++e) out[e] = out[n - 1];
+}
+
+}  // namespace sgntk::runtime
