@@ -28,10 +28,8 @@
 
 #include "bench/hand_fused_kernels.h"
 #include "bench/machine_yardsticks.h"
+#include "bench/compile_spec.h"
 #include "cli/jobs/jobs.h"
-#include "compiler/lower/lower.h"
-#include "compiler/sema/load_spec.h"
-#include "runtime/bind.h"
 #include "runtime/kernels.h"
 #include "runtime/mapped_npy_output.h"
 
@@ -67,18 +65,7 @@ network bench(input = 16) {
 }
 )";
 
-runtime::KernelProgram compile(const std::string& text) {
-  Diagnostics diags;
-  auto spec = load_spec_text("bench.sgntk", text, {}, diags);
-  std::optional<runtime::KernelProgram> program;
-  if (spec)
-    if (const auto data = lower::lower(spec->module, "", {}, diags)) program = runtime::bind(*data).program;
-  if (!program) {
-    fmt::print(stderr, "{}", diags.render());
-    std::exit(3);
-  }
-  return *program;
-}
+runtime::KernelProgram compile(const std::string& text) { return bench::compile_spec(text); }
 
 runtime::RowMatrix random_points(int n, int d, unsigned seed) {
   std::mt19937_64 rng(seed);

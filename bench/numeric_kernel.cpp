@@ -19,10 +19,8 @@
 #include <tbb/info.h>
 #include <vector>
 
+#include "bench/compile_spec.h"
 #include "cli/jobs/jobs.h"
-#include "compiler/lower/lower.h"
-#include "compiler/sema/load_spec.h"
-#include "runtime/bind.h"
 #include "runtime/kernels.h"
 
 using namespace sgntk;
@@ -65,18 +63,7 @@ std::string network_spec(const std::string& act) {
   return s + "  readout(outputs = 1, sigma_w = 1, sigma_b = 0.1)\n}\n";
 }
 
-runtime::KernelProgram compile(const std::string& text) {
-  Diagnostics diags;
-  auto spec = load_spec_text("bench.sgntk", text, {}, diags);
-  std::optional<runtime::KernelProgram> program;
-  if (spec)
-    if (const auto data = lower::lower(spec->module, "", {}, diags)) program = runtime::bind(*data).program;
-  if (!program) {
-    fmt::print(stderr, "{}", diags.render());
-    std::exit(3);
-  }
-  return *program;
-}
+runtime::KernelProgram compile(const std::string& text) { return bench::compile_spec(text); }
 
 runtime::RowMatrix points(int n, unsigned seed) {
   std::mt19937_64 rng(seed);

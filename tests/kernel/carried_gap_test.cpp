@@ -12,18 +12,6 @@
 namespace sgntk::test {
 namespace {
 
-runtime::RowMatrix random_rows(int n, int d, unsigned seed) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<double> normal;
-  std::uniform_real_distribution<double> scale(0.3, 2.5);
-  runtime::RowMatrix x(n, d);
-  for (int i = 0; i < n; ++i) {
-    const double s = scale(rng);
-    for (int k = 0; k < d; ++k) x(i, k) = s * normal(rng);
-  }
-  return x;
-}
-
 std::string network(const std::string& act, const std::string& surrogate, int layers, double sigma_b) {
   std::string layer = "  dense(width = 100, sigma_w = 1, sigma_b = " + std::to_string(sigma_b) + ", act = " + act +
                       (surrogate.empty() ? "" : ", surrogate = " + surrogate) + ")\n";

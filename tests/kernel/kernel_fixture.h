@@ -1,6 +1,7 @@
 // Compiles a spec text to a kernel program and evaluates kernels, for the kernel tests.
 #pragma once
 #include <doctest/doctest.h>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,19 @@ inline runtime::RowMatrix to_matrix(const std::vector<std::vector<double>>& pts)
   for (std::size_t i = 0; i < pts.size(); ++i)
     for (std::size_t k = 0; k < pts[i].size(); ++k) m(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(k)) = pts[i][k];
   return m;
+}
+
+// n points in dimension d of different norms: N(0, 1) rows scaled by U(0.3, 2.5).
+inline runtime::RowMatrix random_rows(int n, int d, unsigned seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> normal;
+  std::uniform_real_distribution<double> scale(0.3, 2.5);
+  runtime::RowMatrix x(n, d);
+  for (int i = 0; i < n; ++i) {
+    const double s = scale(rng);
+    for (int k = 0; k < d; ++k) x(i, k) = s * normal(rng);
+  }
+  return x;
 }
 
 inline double relative_error(double got, double want) {

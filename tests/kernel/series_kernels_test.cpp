@@ -15,14 +15,7 @@ namespace sgntk::test {
 namespace {
 
 runtime::RowMatrix points(int n, int d, unsigned seed) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<double> normal;
-  std::uniform_real_distribution<double> scale(0.3, 2.5);
-  runtime::RowMatrix x(n, d);
-  for (int i = 0; i < n; ++i) {
-    const double s = scale(rng);
-    for (int k = 0; k < d; ++k) x(i, k) = s * normal(rng);
-  }
+  runtime::RowMatrix x = random_rows(n, d, seed);
   x.row(1) = x.row(0) * (1 + 1e-9);  // nearly identical
   x.row(2) = x.row(0);               // identical
   x.row(3) = -x.row(0);              // antiparallel
