@@ -21,7 +21,6 @@ constexpr int max_order = 320;          // beyond this the entries near rho = 1 
 constexpr double min_step = 0.01;       // a finer rule costs more than the quadrature it replaces
 constexpr double rule_accuracy = 1e-12; // |coefficient change on halving the step| / sqrt(E f^2)
 constexpr std::size_t side = 16;        // the kernel tile's side (kernel_tile.h)
-constexpr std::size_t block = 256;      // points per coefficient product
 
 // The trapezoidal rule on z in [-L, L] with step h and the Gaussian weight: nodes z_m and
 // weights w_m = h N(z_m; 0, 1).
@@ -263,8 +262,6 @@ SeriesTables tabulate(const QuadratureTerm& t, std::span<const double> a) {
   const auto [lo, hi] = std::minmax_element(a.begin(), a.end());
   const Plan plan = choose_plan(*fu, *fv, std::max(*lo, 0.0), std::max(*hi, 0.0), t.tolerance / 4);
   if (!plan.ok) return out;
-  out.step = plan.step;
-  out.half_width = plan.half_width;
   const Rule rule(plan.half_width, plan.step);
   const Matrix hermite = weighted_hermite(rule, plan.order);
   const bool shared = same_function(fu, fv);
@@ -421,11 +418,11 @@ void sum_tile(const QuadratureTerm& t, const SeriesTile& view, TileQuantities& q
   if (!rest.empty()) {
     const std::size_t r = rest.size();
     std::vector<double> a(r), b(r), c(r), o(r);
+    const double* s = q.s();  // sqrt(ab), shared with the tile's other terms
     for (std::size_t x = 0; x < r; ++x) {
       const std::size_t e = rest[x];
       a[x] = k.a[e], b[x] = k.b[e];
-      const double s = std::sqrt(a[x] * b[x]);
-      c[x] = std::clamp(k.c[e], -s, s);
+      c[x] = std::clamp(k.c[e], -s[e], s[e]);
     }
     // (t.swap is applied inside: the conditional method wants (a, b) of the term's own f, g)
     evaluate_quadrature(t, a.data(), b.data(), c.data(), o.data(), r);

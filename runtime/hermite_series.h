@@ -42,7 +42,6 @@ struct SeriesTables {
   const QuadratureTerm* term = nullptr;
   std::shared_ptr<const HermiteTable> u_side, v_side;  // null: the series does not suit this layer
   std::vector<double> on_diagonal;
-  double step = 0, half_width = 0;  // the rule, for dumps and tests
 };
 
 // Tabulates term t (method hermite_series) at the variances a[i] of one point set. When no
