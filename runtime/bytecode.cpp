@@ -8,6 +8,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "runtime/vector_math.h"
+
 namespace sgntk::runtime {
 
 namespace {
@@ -18,11 +20,9 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 inline double sign(double v) { return v > 0 ? 1.0 : v < 0 ? -1.0 : v == 0 ? 0.0 : nan; }
 inline double heaviside(double v) { return v > 0 ? 1.0 : v < 0 ? 0.0 : v == 0 ? 0.5 : nan; }
 inline double relu(double v) { return std::isnan(v) ? nan : v > 0 ? v : 0.0; }
-inline double sigmoid(double v) {
-  if (v >= 0) return 1.0 / (1.0 + std::exp(-v));
-  const double e = std::exp(v);  // v < 0: no overflow, and e/(1+e) keeps the tail's relative accuracy
-  return e / (1.0 + e);
-}
+// sigmoid(v) from e = exp(-|v|): 1/(1+e) for v >= 0, e/(1+e) for v < 0 (no overflow, and the
+// tail keeps its relative accuracy).
+inline double sigmoid_from(double v, double e) { return v >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e); }
 inline double min(double a, double b) { return std::isnan(a) || std::isnan(b) ? nan : a < b ? a : b; }
 inline double max(double a, double b) { return std::isnan(a) || std::isnan(b) ? nan : a > b ? a : b; }
 inline double pow_int(double x, int n) {
@@ -53,16 +53,23 @@ Bytecode::Bytecode(program::Bytecode code) {
 }
 
 void Bytecode::eval(const double* x, double* out, std::size_t n) const {
-  // One register file per thread, shared by all programs (eval never re-enters itself).
+  // One register file per thread, shared by all programs (eval never re-enters itself), with one
+  // scratch block after the registers.
   thread_local std::vector<double> file;
-  const std::size_t need = static_cast<std::size_t>(registers_) * block;
+  const std::size_t need = static_cast<std::size_t>(registers_ + 1) * block;
   if (file.size() < need) file.resize(need);
   for (std::size_t first = 0; first < n; first += block)
     run_block(x + first, out + first, std::min(block, n - first), file.data());
 }
 
+// The special functions run over whole vectors (vector_math, SLEEF): the registers hold block
+// values, a multiple of the lanes, so the lanes past n only compute on stale values of the same
+// register and are never read. The plain loops are compiled for every unit (SGNTK_VECTOR_CLONES).
+SGNTK_VECTOR_CLONES
 void Bytecode::run_block(const double* x, double* out, std::size_t n, double* regs) const {
   auto r = [&](std::uint16_t k) { return regs + static_cast<std::size_t>(k) * block; };
+  double* scratch = r(static_cast<std::uint16_t>(registers_));
+  const std::size_t vn = vector_math::padded(n);
   for (const Instruction& ins : code_) {
     double* d = r(ins.dst);
     const double* a = r(ins.a);
@@ -73,7 +80,7 @@ void Bytecode::run_block(const double* x, double* out, std::size_t n, double* re
       case Op::load_x: std::memcpy(d, x, n * sizeof(double)); break;
       case Op::add: binary(d, a, b, n, [](double p, double q) { return p + q; }); break;
       case Op::mul: binary(d, a, b, n, [](double p, double q) { return p * q; }); break;
-      case Op::pow: binary(d, a, b, n, [](double p, double q) { return std::pow(p, q); }); break;
+      case Op::pow: vector_math::pow(a, b, d, vn); break;
       case Op::add_const: unary(d, a, n, [v](double p) { return p + v; }); break;
       case Op::mul_const: unary(d, a, n, [v](double p) { return p * v; }); break;
       case Op::pow_int: {
@@ -85,19 +92,26 @@ void Bytecode::run_block(const double* x, double* out, std::size_t n, double* re
         break;
       }
       case Op::sqrt: unary(d, a, n, [](double p) { return std::sqrt(p); }); break;
-      case Op::pow_const: unary(d, a, n, [v](double p) { return std::pow(p, v); }); break;
-      case Op::exp: unary(d, a, n, [](double p) { return std::exp(p); }); break;
-      case Op::log: unary(d, a, n, [](double p) { return std::log(p); }); break;
+      case Op::pow_const:
+        std::fill(scratch, scratch + vn, v);
+        vector_math::pow(a, scratch, d, vn);
+        break;
+      case Op::exp: vector_math::exp(a, d, vn); break;
+      case Op::log: vector_math::log(a, d, vn); break;
       case Op::abs: unary(d, a, n, [](double p) { return std::fabs(p); }); break;
       case Op::sign: unary(d, a, n, sign); break;
       case Op::heaviside: unary(d, a, n, heaviside); break;
       case Op::relu: unary(d, a, n, relu); break;
-      case Op::erf: unary(d, a, n, [](double p) { return std::erf(p); }); break;
-      case Op::tanh: unary(d, a, n, [](double p) { return std::tanh(p); }); break;
-      case Op::sigmoid: unary(d, a, n, sigmoid); break;
-      case Op::sin: unary(d, a, n, [](double p) { return std::sin(p); }); break;
-      case Op::cos: unary(d, a, n, [](double p) { return std::cos(p); }); break;
-      case Op::atan: unary(d, a, n, [](double p) { return std::atan(p); }); break;
+      case Op::erf: vector_math::erf(a, d, vn); break;
+      case Op::tanh: vector_math::tanh(a, d, vn); break;
+      case Op::sigmoid:
+        unary(scratch, a, vn, [](double p) { return -std::fabs(p); });
+        vector_math::exp(scratch, scratch, vn);
+        binary(d, a, scratch, n, sigmoid_from);
+        break;
+      case Op::sin: vector_math::sin(a, d, vn); break;
+      case Op::cos: vector_math::cos(a, d, vn); break;
+      case Op::atan: vector_math::atan(a, d, vn); break;
       case Op::min: binary(d, a, b, n, min); break;
       case Op::max: binary(d, a, b, n, max); break;
       case Op::select: {

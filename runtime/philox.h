@@ -43,31 +43,31 @@ inline double uniform_open(std::uint32_t hi, std::uint32_t lo) {
 }
 
 // Standard normals of one stream: stream (seed, a, b) yields normal(i) for i = 0, 1, 2, ...
-// Block i/2 of the counter gives four words = two uniforms = one Box-Muller pair.
+// Block k of the counter gives four words = two uniforms = one Box-Muller pair, normals 2k and
+// 2k + 1. The pairs are made in aligned groups with vector_math's log and sincos (philox.cpp), so
+// normal(i) is the same whichever range of the stream is asked for.
 class NormalStream {
  public:
+  static constexpr std::uint64_t group_pairs = 128;
+  static constexpr std::uint64_t group_normals = 2 * group_pairs;
+
   NormalStream(std::uint64_t seed, std::uint32_t a, std::uint32_t b)
       : key_{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}, a_(a), b_(b) {}
 
   // Fills out[0..n) with normal(first), ..., normal(first + n - 1).
   template <class Scalar>
   void fill(std::uint64_t first, Scalar* out, std::uint64_t n) const {
+    alignas(64) double normals[group_normals];
     for (std::uint64_t i = 0; i < n;) {
       const std::uint64_t index = first + i;
-      const auto pair = normal_pair(index / 2);
-      for (std::uint64_t j = index % 2; j < 2 && i < n; ++j, ++i)
-        out[i] = static_cast<Scalar>(pair[j]);
+      group(index / group_normals, normals);
+      for (std::uint64_t k = index % group_normals; k < group_normals && i < n; ++k, ++i)
+        out[i] = static_cast<Scalar>(normals[k]);
     }
   }
 
-  std::array<double, 2> normal_pair(std::uint64_t block) const {
-    const Counter c{static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32), a_, b_};
-    const Counter r = philox4x32_10(c, key_);
-    const double u1 = uniform_open(r[0], r[1]), u2 = uniform_open(r[2], r[3]);
-    const double radius = std::sqrt(-2.0 * std::log(u1));
-    const double angle = 2.0 * M_PI * u2;
-    return {radius * std::cos(angle), radius * std::sin(angle)};
-  }
+  // normals[k] = normal(g * group_normals + k) for k < group_normals.
+  void group(std::uint64_t g, double* normals) const;
 
  private:
   Key key_;

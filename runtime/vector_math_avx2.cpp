@@ -1,14 +1,11 @@
-// Compiled with -mavx2 -mfma (CMakeLists.txt); called only where the CPU has both.
+// Compiled with -mavx2 -mfma (CMakeLists.txt); used only where the CPU has both.
 #include <immintrin.h>
-#include <sleef.h>
 
-#include "runtime/vector_math.h"
-
-namespace sgntk::runtime::vector_math::detail {
-
-void atan2_avx2(const double* y, const double* x, double* out, std::size_t n) {
-  for (std::size_t i = 0; i < n; i += 4)
-    _mm256_storeu_pd(out + i, Sleef_atan2d4_u10avx2(_mm256_loadu_pd(y + i), _mm256_loadu_pd(x + i)));
-}
-
-}  // namespace sgntk::runtime::vector_math::detail
+#define SGNTK_V __m256d
+#define SGNTK_WIDTH 4
+#define SGNTK_LOAD(p) _mm256_loadu_pd(p)
+#define SGNTK_STORE(p, v) _mm256_storeu_pd(p, v)
+#define SGNTK_SLEEF(f) Sleef_##f##d4_u10avx2
+#define SGNTK_TABLE functions_avx2
+#define SGNTK_UNIT_NAME "avx2"
+#include "runtime/vector_math_unit.inc"

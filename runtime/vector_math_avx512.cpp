@@ -1,14 +1,11 @@
-// Compiled with -mavx512f (CMakeLists.txt); called only where the CPU has it.
+// Compiled with -mavx512f (CMakeLists.txt); used only where the CPU has it.
 #include <immintrin.h>
-#include <sleef.h>
 
-#include "runtime/vector_math.h"
-
-namespace sgntk::runtime::vector_math::detail {
-
-void atan2_avx512(const double* y, const double* x, double* out, std::size_t n) {
-  for (std::size_t i = 0; i < n; i += 8)
-    _mm512_storeu_pd(out + i, Sleef_atan2d8_u10avx512f(_mm512_loadu_pd(y + i), _mm512_loadu_pd(x + i)));
-}
-
-}  // namespace sgntk::runtime::vector_math::detail
+#define SGNTK_V __m512d
+#define SGNTK_WIDTH 8
+#define SGNTK_LOAD(p) _mm512_loadu_pd(p)
+#define SGNTK_STORE(p, v) _mm512_storeu_pd(p, v)
+#define SGNTK_SLEEF(f) Sleef_##f##d8_u10avx512f
+#define SGNTK_TABLE functions_avx512
+#define SGNTK_UNIT_NAME "avx512"
+#include "runtime/vector_math_unit.inc"
