@@ -36,13 +36,15 @@ template <class Scalar>
 void train_network(FiniteNetwork<Scalar>& net, const typename FiniteNetwork<Scalar>::Matrix& x,
                    const typename FiniteNetwork<Scalar>::Matrix& y, const TrainSettings& settings,
                    const StepObserver<Scalar>& observe) {
+  using Matrix = typename FiniteNetwork<Scalar>::Matrix;
   TrainingEngine<Scalar> engine(net, x, y, settings);
   bool net_is_current = true;
-  const NetworkNow<Scalar> now = [&]() -> const FiniteNetwork<Scalar>& {
-    if (!net_is_current) engine.write_to(net);
-    net_is_current = true;
-    return net;
-  };
+  const NetworkNow<Scalar> now{[&]() -> const FiniteNetwork<Scalar>& {
+                                 if (!net_is_current) engine.write_to(net);
+                                 net_is_current = true;
+                                 return net;
+                               },
+                               [&](const Matrix& points) { return engine.outputs(points); }};
   // Steps are independent units of work: a check that stops training early belongs at the top
   // of this loop.
   for (long step = 0;; ++step) {
@@ -72,7 +74,11 @@ void train_network_reference(FiniteNetwork<Scalar>& net, const typename FiniteNe
     net.weight(l).noalias() -= (eta * net.weight_scale(l)) * d.transpose() * input;
     net.bias(l).noalias() -= (eta * net.bias_scale(l)) * d.colwise().sum().transpose();
   };
-  const NetworkNow<Scalar> now = [&]() -> const FiniteNetwork<Scalar>& { return net; };
+  const NetworkNow<Scalar> now{[&]() -> const FiniteNetwork<Scalar>& { return net; }, [&](const Matrix& points) {
+                                 typename FiniteNetwork<Scalar>::Pass outputs_pass;
+                                 net.forward(points, outputs_pass);
+                                 return Matrix(outputs_pass.outputs());
+                               }};
   for (long step = 0;; ++step) {
     net.forward(x, pass);
     delta = pass.outputs() - y;
@@ -193,7 +199,6 @@ EnsembleResult train_ensemble_as(const KernelProgram& program, const EnsembleTra
 
   for_each_network(job.ensemble, job.threads, [&](long e) {
     Net net(program, job.seed, static_cast<std::uint32_t>(job.first + e));
-    typename Net::Pass pass;
     std::size_t next_save = 0;
     long unreported = 0;
     const auto train = job.reference_engine ? &train_network_reference<Scalar> : &train_network<Scalar>;
@@ -201,10 +206,10 @@ EnsembleResult train_ensemble_as(const KernelProgram& program, const EnsembleTra
       if (job.cancelled && job.cancelled()) throw Cancelled();
       if (step % k == 0 || step == steps) result.loss[e * records + (step % k == 0 ? step / k : records - 1)] = loss;
       if (next_save < job.save_at.size() && job.save_at[next_save] == step) {
-        now().forward(eval, pass);
+        const Matrix f = now.outputs(eval);
         double* out = result.outputs.data() + (next_save * job.ensemble + e) * n_eval * outputs;
         for (long i = 0; i < n_eval; ++i)
-          for (long o = 0; o < outputs; ++o) out[i * outputs + o] = static_cast<double>(pass.outputs()(i, o));
+          for (long o = 0; o < outputs; ++o) out[i * outputs + o] = static_cast<double>(f(i, o));
         ++next_save;
       }
       // Progress in batches: one call per 64 steps keeps the shared counter cold.

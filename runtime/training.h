@@ -22,9 +22,15 @@ struct TrainSettings {
 };
 
 // The network at the current step, made on demand: the engine trains a copy in its own layout
-// and writes it back only when someone asks.
+// and writes it back only when someone asks. outputs(points) evaluates it without that copy
+// (the engine's own products), points x outputs.
 template <class Scalar>
-using NetworkNow = std::function<const FiniteNetwork<Scalar>&()>;
+struct NetworkNow {
+  using Matrix = typename FiniteNetwork<Scalar>::Matrix;
+  std::function<const FiniteNetwork<Scalar>&()> network;
+  std::function<Matrix(const Matrix& points)> outputs;
+  const FiniteNetwork<Scalar>& operator()() const { return network(); }
+};
 
 // Called for step = 0, 1, ..., steps with the training loss after `step` updates; network()
 // gives the network at that step.

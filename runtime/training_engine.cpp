@@ -154,6 +154,29 @@ void TrainingEngine<Scalar>::update() {
 }
 
 template <class Scalar>
+typename TrainingEngine<Scalar>::Matrix TrainingEngine<Scalar>::outputs(const Matrix& points) const {
+  const auto m = static_cast<int>(points.rows());
+  Buffer in(static_cast<std::size_t>(m * layers_.front().lda), Scalar(0)), p, h;
+  for (int i = 0; i < m; ++i)
+    for (long j = 0; j < points.cols(); ++j) in[i * layers_.front().lda + j] = points(i, j);
+  for (const Layer& L : layers_) {
+    p.assign(static_cast<std::size_t>(m * L.ld), Scalar(0));
+    h.resize(p.size());
+    sweeps<Scalar>().product(in.data(), L.lda, m, L.n_in, L.w.data(), L.ld, p.data(), false);
+    for (int i = 0; i < m; ++i)
+      for (long k = 0; k < L.ld; ++k) h[i * L.ld + k] = L.scale * p[i * L.ld + k] + L.bias_scale * L.b[k];
+    if (!L.activation) break;
+    in.resize(h.size());
+    apply_pointwise(*L.activation, h.data(), in.data(), h.size());
+  }
+  const Layer& top = layers_.back();
+  Matrix f(m, top.n_out);
+  for (int i = 0; i < m; ++i)
+    for (int o = 0; o < top.n_out; ++o) f(i, o) = h[i * top.ld + o];
+  return f;
+}
+
+template <class Scalar>
 void TrainingEngine<Scalar>::write_to(FiniteNetwork<Scalar>& net) const {
   for (int l = 0; l < static_cast<int>(layers_.size()); ++l) {
     const Layer& L = layers_[l];

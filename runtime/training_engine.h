@@ -49,6 +49,9 @@ class TrainingEngine {
   double forward();
   // One gradient step from the last forward() (gradients at the weights of that pass).
   void update();
+  // The outputs at the current weights for `points` (m x d): m x outputs. Leaves the training
+  // state as it is.
+  Matrix outputs(const Matrix& points) const;
   // Copies the weights and biases into `net` (the network the engine was made from, or one of
   // the same shape).
   void write_to(FiniteNetwork<Scalar>& net) const;
