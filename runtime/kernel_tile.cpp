@@ -10,6 +10,7 @@
 #include "runtime/closed_forms.h"
 #include "runtime/expectation.h"
 #include "runtime/expectation_tails.h"
+#include "runtime/variance_overflow.h"
 #include "runtime/vector_math.h"
 
 namespace sgntk::runtime {
@@ -158,11 +159,13 @@ PointDiagonals diagonal_recursion(const KernelProgram& p, const RowMatrix& x, Ke
   diag.expect.assign(p.hidden.size(), std::vector<double>(n));
   diag.distance_ok.assign(p.hidden.size(), false);
   diag.series.resize(p.hidden.size());
+  check_squared_scales(p);
   for (std::size_t i = 0; i < n; ++i) {
     const double* row = x.data() + i * dim;
     diag.sq_norm[i] = point_dot(row, row, dim);
     diag.norm[i] = std::sqrt(diag.sq_norm[i]);
     diag.sigma[0][i] = in.w2 * diag.sq_norm[i] / p.input_dim + in.b2;
+    check_variance(p, 0, diag.sq_norm[i] / p.input_dim, diag.sigma[0][i], i);
   }
   // Each point as the entry (x, x): a = b = c = Sigma, gap = 0, padded with the last point.
   std::vector<double> s(m), zero(m, 0.0), e(m);
@@ -187,6 +190,7 @@ PointDiagonals diagonal_recursion(const KernelProgram& p, const RowMatrix& x, Ke
     for (std::size_t i = 0; i < n; ++i) {
       diag.expect[l][i] = e[i];
       diag.sigma[l + 1][i] = next.w2 * e[i] + next.b2;
+      check_variance(p, l + 1, e[i], diag.sigma[l + 1][i], i);
       positive = positive && s[i] > 0;
     }
     diag.distance_ok[l] = positive && has_distance(p.hidden[l].nngp);

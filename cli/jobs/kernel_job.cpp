@@ -45,21 +45,27 @@ void kernel_to_file(const runtime::KernelProgram& program, runtime::KernelKind k
 
 void warn_infinite_diagonal(const sema::Module& module, const runtime::KernelProgram& program,
                             runtime::KernelKind kind, Diagnostics& diags) {
-  // Only the naive NTK carries E[phi'(u) phi'(v)] of the true derivative; the NNGP has no
-  // derivative and the SG-NTK pairs it with a (finite) surrogate.
-  if (kind != runtime::KernelKind::ntk) return;
+  // The NTK carries E[phi'(u) phi'(v)] of the true derivative, and so does the SG-NTK of a layer
+  // without a surrogate (it has nothing else to pair phi' with); the NNGP has no derivative.
+  if (kind == runtime::KernelKind::nngp) return;
+  const bool sgntk = kind == runtime::KernelKind::sgntk;
   const sema::Network* network = module.find_network(program.network);
   for (std::size_t l = 0; l < program.hidden.size(); ++l) {
-    if (!program.hidden[l].ntk.infinite_on_diagonal) continue;
+    const runtime::LayerProgram& hidden = program.hidden[l];
+    if (!(sgntk ? hidden.sgntk : hidden.ntk).infinite_on_diagonal) continue;
     const sema::Layer& layer = network->hidden[l];
     const SourceRange where = layer.activation && layer.activation->where.file ? layer.activation->where : layer.where;
     // The activation as the user wrote it (a name or the inline expression's text); the
     // derivative's own text (delta(x)) is what sgntk made of it.
-    const std::string written = layer.activation ? layer.activation->name : program.hidden[l].ntk.f_text;
-    diags.warning(where, fmt::format("the NTK of layer {} is +inf on the diagonal: the derivative of '{}' is a "
+    const std::string written = layer.activation ? layer.activation->name : hidden.ntk.f_text;
+    diags.warning(where, fmt::format("the {} of layer {} is +inf on the diagonal: the derivative of '{}' is a "
                                      "delta ({}) and E[delta(u) delta(v)] diverges where x = x'",
-                                     l + 1, written, program.hidden[l].ntk.f_text));
-    diags.note(where, "the naive NTK of a jump activation is ill-posed; the SG-NTK (--kind sgntk) is finite");
+                                     sgntk ? "SG-NTK" : "NTK", l + 1, written, hidden.ntk.f_text));
+    if (sgntk)
+      diags.note(where, fmt::format("layer {} has no surrogate, so its SG-NTK pairs the delta with itself; give it "
+                                    "one (surrogate = ...) for a finite SG-NTK", l + 1));
+    else
+      diags.note(where, "the naive NTK of a jump activation is ill-posed; the SG-NTK (--kind sgntk) is finite");
   }
 }
 

@@ -132,7 +132,7 @@ TEST_CASE("empirical SG-NTK of erf_m networks with surrogate erf' converges to t
   CHECK(mse100 >= 5 * mse1000);
 }
 
-TEST_CASE("the empirical NTK of a sign network is refused; its SG-NTK needs the Jacobian too") {
+TEST_CASE("the empirical NTK of a sign network is refused, its SG-NTK needs the Jacobian too") {
   const auto program = test::network(2, {test::layer(4, test::sign_fn(), nullptr, test::erf_prime(1))});
   runtime::EmpiricalJob job;
   job.x1 = circle(3);

@@ -68,7 +68,7 @@ TEST_CASE("sgntk empirical: the SG-NTK differs from the NTK and is not symmetric
   CHECK(sg.data[0] != doctest::Approx(ntk.data[0]).epsilon(1e-6));
 }
 
-TEST_CASE("sgntk empirical: same seed, different --threads: identical bytes; --train changes the kernel") {
+TEST_CASE("sgntk empirical: same seed, different --threads: identical bytes, --train changes the kernel") {
   ScratchDir dir;
   const std::vector<std::string> base{"specs/paper/erf_sgntk.sgntk", "--set", "n=20", "--kind", "sgntk",
                                       "--x1", mid, "--x2", grid, "--ensemble", "5", "--seed", "10"};

@@ -15,7 +15,7 @@ std::string repeat(const std::string& s, int n) {
 }
 }  // namespace
 
-TEST_CASE("nesting up to the limit parses; deeper is a diagnostic, not a stack overflow") {
+TEST_CASE("nesting up to the limit parses, deeper is a diagnostic, not a stack overflow") {
   const int ok_depth = parse::max_nesting_depth / 2;  // each paren level passes the guard twice at most
   auto fine = test::load("activation f(x) = " + repeat("(", ok_depth) + "x" + repeat(")", ok_depth) + "\n");
   CHECK_MESSAGE(fine->spec != nullptr, fine->errors());

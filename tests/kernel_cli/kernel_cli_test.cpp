@@ -104,6 +104,64 @@ TEST_CASE("the +inf NTK warning quotes the activation as written and names its d
   CHECK(erf.err.find("erf_ntk.sgntk:7:1") != std::string::npos);
 }
 
+TEST_CASE("--kind sgntk warns like --kind ntk on a jump layer without a surrogate, and not on one with it") {
+  TempDir dir;
+  const std::string spec = dir.file("mixed.sgntk",
+                                    "surrogate g(x) = exp(-x^2)\n"
+                                    "network mixed(input = 2) {\n"
+                                    "  dense(width = 10, act = sign, surrogate = g)\n"
+                                    "  dense(width = 10, act = sign)\n"
+                                    "  readout()\n"
+                                    "}\n");
+  const auto r = kernel({spec, "--kind", "sgntk", "--x1", mid, "--out", dir.file("k.csv"), "--quiet"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find(":4:3: warning: the SG-NTK of layer 2 is +inf on the diagonal: the derivative of 'sign' is a "
+                   "delta (2*delta(x))") != std::string::npos);
+  CHECK(r.err.find("layer 2 has no surrogate") != std::string::npos);
+  CHECK(r.err.find("layer 1 is +inf") == std::string::npos);  // layer 1 has its surrogate
+  const std::vector<double> row = read_csv_row(dir.file("k.csv"));
+  REQUIRE(!row.empty());
+  CHECK(std::isinf(row[0]));
+  const auto nngp = kernel({spec, "--kind", "nngp", "--x1", mid, "--out", dir.file("n.csv"), "--quiet"});
+  CHECK(nngp.exit_code == 0);
+  CHECK(nngp.err.empty());
+}
+
+TEST_CASE("a scale whose square overflows is refused naming the layer, and a huge one that fits is exact") {
+  TempDir dir;
+  auto sign_net = [&](const std::string& name, const std::string& sigma_w, const std::string& sigma_b) {
+    return dir.file(name, "network s(input = 2) {\n"
+                          "  dense(width = 10, act = sign, sigma_w = " + sigma_w + ", sigma_b = " + sigma_b + ")\n"
+                          "  dense(width = 10, act = sign)\n"
+                          "  readout()\n"
+                          "}\n");
+  };
+  // sigma_w^2 = 1e320 is beyond the largest double: an error naming the layer, nothing written.
+  const auto big = kernel({sign_net("big.sgntk", "1e160", "0.1"), "--kind", "nngp", "--x1", mid, "--out",
+                           dir.file("big.csv"), "--quiet"});
+  CHECK(big.exit_code == 1);
+  CHECK(big.err.find("sgntk: error: sigma_w = 1e+160 of hidden layer 1 ('dense 1'): its square, the variance it "
+                     "scales by, is beyond the largest double") != std::string::npos);
+  CHECK(!fs::exists(dir.file("big.csv")));
+  // sigma_w = 1e77 fits (sigma_w^2 = 1e154). A sign layer is invariant under positive scaling of
+  // its pre-activation, so (sigma_w, sigma_b) = (1e77, 0.1) is the network (1, 1e-78): the two
+  // kernels must agree although one recursion runs at variances of 1e154 and the other at 1.
+  for (const std::string kind : {"nngp", "sgntk"}) {
+    CAPTURE(kind);
+    const auto huge = kernel({sign_net("huge.sgntk", "1e77", "0.1"), "--kind", kind, "--x1", grid, "--out",
+                              dir.file("huge.csv"), "--quiet"});
+    const auto unit = kernel({sign_net("unit.sgntk", "1", "1e-78"), "--kind", kind, "--x1", grid, "--out",
+                              dir.file("unit.csv"), "--quiet"});
+    REQUIRE(huge.exit_code == 0);
+    REQUIRE(unit.exit_code == 0);
+    if (kind == "sgntk") continue;  // the SG-NTK's sigma_w^2 terms differ by 1e154: only the NNGP is invariant
+    const std::vector<double> a = read_csv_row(dir.file("huge.csv")), b = read_csv_row(dir.file("unit.csv"));
+    REQUIRE(a.size() == b.size());
+    REQUIRE(a.size() > 2);
+    for (std::size_t j = 0; j < a.size(); ++j) CHECK(a[j] == doctest::Approx(b[j]).epsilon(1e-13));
+  }
+}
+
 TEST_CASE("csv and npy outputs hold the same kernel") {
   TempDir dir;
   const std::string csv = dir.file("k.csv"), npy = dir.file("k.npy");
@@ -121,9 +179,11 @@ TEST_CASE("a NaN kernel, a folder --out or Ctrl-C keeps the older output and lea
   TempDir dir;
   auto entries = [&] { return std::distance(fs::directory_iterator(dir.path), fs::directory_iterator()); };
   const std::string older = "older result";
-  // The relu closed form is inf - inf = NaN off the diagonal (as in the jobs rules test).
+  // The relu closed form is inf - inf = NaN after a layer whose E[phi^2] overflows (as in the jobs
+  // rules test).
   const std::string nan_spec = dir.file("nan.sgntk", "network net(input = 2) {\n"
-                                                     "  dense(width = 10, act = relu(x), sigma_w = 1e200)\n"
+                                                     "  dense(width = 10, act = 1e200 * x)\n"
+                                                     "  dense(width = 10, act = relu(x))\n"
                                                      "  readout()\n}\n");
   const std::string x = dir.file("x.csv", "-1,0\n0,1\n");
   for (const std::string name : {"k.npy", "k.csv"}) {
@@ -131,7 +191,7 @@ TEST_CASE("a NaN kernel, a folder --out or Ctrl-C keeps the older output and lea
     const std::string out = dir.file(name, older);
     const auto r = kernel({nan_spec, "--kind", "nngp", "--x1", x, "--out", out});
     CHECK(r.exit_code == 1);
-    CHECK(r.err == "sgntk: error: the nngp kernel is NaN at entry (0, 1); no output written\n");
+    CHECK(r.err == "sgntk: error: the nngp kernel is NaN at entry (0, 0); no output written\n");
     CHECK(sgntk::test::read_file(out) == older);
   }
   CHECK(entries() == 4);  // nan.sgntk, x.csv, k.npy, k.csv

@@ -122,7 +122,7 @@ TEST_CASE("bump times moments, erf times v and polynomials by the numeric paths"
   check_all(numeric(poly), closed({ClosedFormId::moment, {3, 5}}), 1e-12);
 }
 
-TEST_CASE("cos x cos and sin x sin by Gauss-Hermite; relu x v by conditional") {
+TEST_CASE("cos x cos and sin x sin by Gauss-Hermite, relu x v by conditional") {
   QuadratureTerm q;
   q.f = lambda("cos(1.5*x)", [](double x) { return std::cos(1.5 * x); });
   q.g = lambda("cos(0.7*x)", [](double x) { return std::cos(0.7 * x); });

@@ -110,7 +110,7 @@ TEST_CASE("E1 resolves a narrow Gaussian peak that no break point announces") {
   }
 }
 
-TEST_CASE("E1 with zero variance is g(mean); with a support outside the window it is 0") {
+TEST_CASE("E1 with zero variance is g(mean), with a support outside the window it is 0") {
   const double mean[] = {0.7, -0.2, 30.0}, var[] = {0.0, 0.0, 1.0};
   double out[3];
   gauss_expect_1d(*lambda("triangle", triangle), with_breaks({-1, 0, 1}, -1, 1), mean, var, out, 3);

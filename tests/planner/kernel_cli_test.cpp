@@ -76,7 +76,7 @@ TEST_CASE("divergent and undefined expectations exit 1 with their diagnostic and
   }
 }
 
-TEST_CASE("the same activation below its divergence threshold gives a kernel; a piecewise-constant NNGP runs") {
+TEST_CASE("the same activation below its divergence threshold gives a kernel, a piecewise-constant NNGP runs") {
   const Scratch s;
   for (const auto& [phi, points] : std::vector<std::pair<std::string, std::string>>{
            {"exp(0.3*x^2)", "small.csv"}, {"exp(x^2)", "small.csv"}, {"log(abs(x))", "mixed.csv"},

@@ -147,7 +147,7 @@ TEST_CASE("sgntk plugins --check names each hostile plugin and its reason, and e
   }
 }
 
-TEST_CASE("a hook off by a relative 1e-6 is caught; the same hook exact passes") {
+TEST_CASE("a hook off by a relative 1e-6 is caught, the same hook exact passes") {
   REQUIRE(hermetic());
   const auto fib = sgntk_run({"plugins", "--check", "--plugin-path", test::broken_plugin_dir("hostile_fib")});
   CHECK(fib.exit_code == 1);

@@ -151,7 +151,7 @@ TEST_CASE("the search path is --plugin-path, SGNTK_PLUGIN_PATH, then the build f
   CHECK(path[4].origin == runtime::SearchDir::Origin::build);
 }
 
-TEST_CASE("an earlier folder shadows a later one; broken libraries do not hide good ones") {
+TEST_CASE("an earlier folder shadows a later one, broken libraries do not hide good ones") {
   TempDir dir("sgntk_shadow");
   // A copy of the erf plugin in a folder that comes first, next to a broken library.
   std::filesystem::copy_file(test::builtin_plugin_dir() + "/libsgntk_erf.so", dir.path / "libsgntk_erf.so");

@@ -37,7 +37,7 @@ TEST_CASE("a watched child: its report on fd 3, its exit status, its signal, its
   CHECK(runs[2].code == 0);
 }
 
-TEST_CASE("a child silent on fd 3 for the idle timeout is killed; one that keeps reporting is not") {
+TEST_CASE("a child silent on fd 3 for the idle timeout is killed, one that keeps reporting is not") {
   std::vector<ChildRun> runs{shell("echo start >&3; while :; do echo busy >&2; sleep 0.05; done"),
                              shell("for i in 1 2 3 4 5 6; do echo tick >&3; sleep 0.1; done")};
   const auto start = std::chrono::steady_clock::now();

@@ -26,7 +26,7 @@ const runtime::QuadratureTerm& quadrature(const runtime::Term& t) {
 
 }  // namespace
 
-TEST_CASE("lowering records an unknown plugin without loading it; bind reports it as data") {
+TEST_CASE("lowering records an unknown plugin without loading it, bind reports it as data") {
   REQUIRE(hermetic);
   const test::LoweredSpec lowered = test::lower_spec("unknown.sgntk", relu_network("plugin(\"no_such_plugin\", k = 2)"));
   const program::KernelProgram& p = lowered.programs.front();
