@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "runtime/errors.h"
+#include "runtime/matrix_io.h"
 
 namespace sgntk::runtime {
 namespace {
@@ -21,21 +22,6 @@ constexpr const char* magic = "sgntk kernel bands 1";
   throw DataError(fmt::format("{}: cannot write: {}", path, std::strerror(error)));
 }
 
-// Writes all of `text` (O_APPEND) and syncs it; 0 or the errno of the failure.
-int append_synced(int fd, const std::string& text) {
-  const char* p = text.data();
-  std::size_t left = text.size();
-  while (left > 0) {
-    const ssize_t n = ::write(fd, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return errno;
-    }
-    p += n;
-    left -= static_cast<std::size_t>(n);
-  }
-  return ::fdatasync(fd) != 0 ? errno : 0;
-}
 
 }  // namespace
 
@@ -74,7 +60,7 @@ BandJournal::BandJournal(const std::string& path, const BandJournalHeader& heade
   fd_ = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | (append ? 0 : O_CREAT | O_TRUNC), 0666);
   if (fd_ < 0) fail(path, errno);
   if (append) return;
-  const int error = append_synced(fd_, fmt::format("{}\nfingerprint {}  rows {}  cols {}  band_rows {}\n", magic,
+  const int error = write_and_sync(fd_, fmt::format("{}\nfingerprint {}  rows {}  cols {}  band_rows {}\n", magic,
                                                    header.fingerprint, header.rows, header.cols, header.band_rows));
   if (error != 0) {
     ::close(fd_);
@@ -88,7 +74,7 @@ BandJournal::~BandJournal() {
 }
 
 void BandJournal::record(std::size_t band) {
-  if (const int error = append_synced(fd_, fmt::format("done {}\n", band)); error != 0) fail(path_, error);
+  if (const int error = write_and_sync(fd_, fmt::format("done {}\n", band)); error != 0) fail(path_, error);
 }
 
 }  // namespace sgntk::runtime

@@ -39,7 +39,7 @@ class BandJournal {
   BandJournal(const BandJournal&) = delete;
   BandJournal& operator=(const BandJournal&) = delete;
 
-  // Appends "done BAND" and syncs it (fdatasync); throws DataError naming the journal.
+  // Appends "done BAND" and syncs it (fsync); throws DataError naming the journal.
   void record(std::size_t band);
 
  private:
