@@ -225,7 +225,6 @@ KernelSummary compute_kernel_bands(const KernelProgram& program, KernelKind kind
     throw std::invalid_argument("compute_kernel_bands: band_rows must be a positive multiple of the tile side");
   TiledKernel kernel(program, kind, x1, x2, options);
   const std::size_t bands = (kernel.rows + band_rows - 1) / band_rows;
-  if (callbacks.started) callbacks.started(kernel.symmetric, bands);
   // Progress counts only the tiles this run computes, so that the ETA holds after a resume.
   std::vector<std::vector<TileJob>> jobs(bands);
   std::size_t total = 0, done = 0;

@@ -60,7 +60,6 @@ struct KernelBand {
   double value(std::size_t i, std::size_t j) const { return values[(i - r0) * (cols - c0) + (j - c0)]; }
 };
 struct KernelBandCallbacks {
-  std::function<void(bool symmetric, std::size_t bands)> started;  // before the first band
   std::function<bool(std::size_t band)> band_done;  // true: skip the band (an earlier run wrote it)
   std::function<void(const KernelBand&)> band;      // each computed band, in order, from the calling thread
 };

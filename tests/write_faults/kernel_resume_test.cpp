@@ -100,3 +100,25 @@ TEST_CASE("kernel --out-of-core stopped by SIGTERM without --resume leaves nothi
   CHECK(said(r, "left") == "");
   CHECK(read_file(dir / "k.npy") == "older\n");
 }
+
+TEST_CASE("kernel out of core on a full disk and past the file size limit: exit 1 at once, the older output whole, nothing left") {
+  const fs::path dir = with_points("kernel_out_of_core_full_disk");
+  const std::string k = "\"$X\" kernel \"" + std::string(SGNTK_SOURCE_DIR) +
+                        "/specs/paper/erf_ntk.sgntk\" --kind nngp --x1 \"$H/x.csv\" --quiet --out k.npy ";
+  const auto r = shell_on_tmpfs(dir, 256,
+                                k + "|| exit 9\ncp k.npy \"$H/before.npy\"\n" + fill_disk +
+                                k + "--out-of-core 2>\"$H/err_full\"; echo full_rc=$?\n" +
+                                k + "--resume 2>\"$H/err_resume\"; echo resume_rc=$?\nrm fill\n"
+                                "prlimit --fsize=100 " + k + "--resume 2>\"$H/err_fsize\"; echo fsize_rc=$?\n" +
+                                keep_after);
+  if (!r) return;
+  INFO(r->out, r->err);
+  CHECK(said(*r, "full_rc") == "1");
+  CHECK(read_file(dir / "err_full") == "sgntk: error: k.npy: cannot write: No space left on device\n");
+  CHECK(said(*r, "resume_rc") == "1");
+  CHECK(read_file(dir / "err_resume").find("No space left on device") != std::string::npos);
+  CHECK(said(*r, "fsize_rc") == "1");
+  CHECK(read_file(dir / "err_fsize").find("File too large") != std::string::npos);
+  CHECK(names(tree(dir / "after")) == "k.npy\n");
+  CHECK(read_file(dir / "after" / "k.npy") == read_file(dir / "before.npy"));
+}
