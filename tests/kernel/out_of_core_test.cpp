@@ -145,7 +145,7 @@ network net(input = 2) {
   }
 }
 
-TEST_CASE("--resume: a stopped run keeps its finished bands; the restarted run computes only the others, same bytes") {
+TEST_CASE("--resume: a stopped run keeps its finished bands, and the restarted run computes only the others into the same bytes") {
   TempDir dir("sgntk_out_of_core");
   const Compiled c = compile(paper_network("erf(m*x)", "", 3, 3));
   const runtime::RowMatrix x = random_rows(400, 3, 5);

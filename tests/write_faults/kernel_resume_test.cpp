@@ -66,7 +66,7 @@ TEST_CASE("kernel --resume killed half-way (SIGKILL) resumes from its side file 
   CHECK(said(r, "left") == "");  // nothing beside k.npy
 }
 
-TEST_CASE("kernel --resume stopped by SIGTERM exits 143 and keeps its bands; other inputs are refused with exit 1") {
+TEST_CASE("kernel --resume stopped by SIGTERM exits 143 and keeps its bands, and other inputs are refused with exit 1") {
   const fs::path dir = with_points("kernel_resume_term");
   const auto r = shell(dir, kernel("reference.npy") + " || exit 9\n" + kernel("k.npy", budget + "--resume") + " & pid=$!\n" +
                                 stop_after_bands(10, "TERM") + leftovers("stopped") +
