@@ -2,7 +2,11 @@
 // network's kernel program and evaluates one kernel matrix (the kernel job, cli/jobs/).
 #include <fmt/format.h>
 
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 
 #include "cli/commands.h"
 #include "cli/common_options.h"
@@ -21,11 +25,29 @@ namespace {
 struct KernelArgs {
   std::string spec, kind, x1, x2, out;
   CommonOptions common;
+  std::uint64_t memory_budget = 0;  // 0: jobs::default_memory_budget()
+  bool out_of_core = false, resume = false;
 };
+
+// What the --resume fingerprint covers besides the points, the kind and the shape: the spec's
+// text and every option that changes an entry (not --threads: entries are the same bits for
+// every thread count).
+std::string resume_identity(const KernelArgs& args) {
+  std::ifstream in(args.spec, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  text += fmt::format("\n--network {}\n--tolerance {:a}\n", args.common.network, args.common.tolerance);
+  for (const std::string& set : args.common.sets) text += "--set " + set + "\n";
+  for (const std::string& path : args.common.plugin_paths) text += "--plugin-path " + path + "\n";
+  return text;
+}
 
 int run_kernel(const KernelArgs& args) {
   if (!has_matrix_extension(args.out)) {
     std::cerr << fmt::format("sgntk: error: --out '{}' must end in .csv or .npy\n", args.out);
+    return exit_usage;
+  }
+  if ((args.out_of_core || args.resume) && std::filesystem::path(args.out).extension() != ".npy") {
+    std::cerr << fmt::format("sgntk: error: --out-of-core and --resume need an .npy --out, not '{}'\n", args.out);
     return exit_usage;
   }
   const auto compiled = compile_network(args.spec, args.common);
@@ -51,9 +73,15 @@ int run_kernel(const KernelArgs& args) {
   kernel_options.threads = args.common.threads;
   if (progress.enabled()) kernel_options.progress = [&](double f) { progress.update(f); };
   // Ctrl-C or SIGTERM stops the kernel at its next tile and unwinds, which removes the output's
-  // temporary (the older --out stays): run_stoppable().
+  // temporary (the older --out stays; with --resume the partial file and its side file stay):
+  // run_stoppable().
   kernel_options.cancelled = stop_requested;
-  jobs::kernel_to_file(*program, kind, x1, args.x2.empty() ? nullptr : &x2, args.out, kernel_options);
+  jobs::KernelFileOptions file;
+  file.memory_budget = static_cast<std::size_t>(args.memory_budget);
+  file.out_of_core = args.out_of_core;
+  if (args.resume) file.resume_identity = resume_identity(args);
+  if (!args.common.quiet) file.notice = [](const std::string& line) { std::cerr << "sgntk: " << line << "\n"; };
+  jobs::kernel_to_file(*program, kind, x1, args.x2.empty() ? nullptr : &x2, args.out, kernel_options, file);
   return exit_ok;
 }
 
@@ -69,6 +97,14 @@ RunFunction register_kernel(CLI::App& app) {
   sub->add_option("--x1", args->x1, "Points x1 (.csv or .npy, one point per row)")->required();
   sub->add_option("--x2", args->x2, "Points x2 (default: x1)");
   sub->add_option("--out", args->out, "Output matrix K[i][j] = K(x1_i, x2_j) (.csv or .npy)")->required();
+  sub->add_option("--memory-budget", args->memory_budget,
+                  "Memory for the output (e.g. 2G, 512M; default: 1/8 of physical memory): an .npy output larger "
+                  "than this is computed out of core, in bands of rows of at most 1/32 of it")
+      ->transform(CLI::AsSizeValue(false));
+  sub->add_flag("--out-of-core", args->out_of_core, "Compute an .npy output out of core whatever its size");
+  sub->add_flag("--resume", args->resume,
+                "Out of core, resumable: keep the finished bands of a stopped run (beside --out, as .NAME.partial "
+                "and .NAME.partial.bands) and compute only the missing ones when run again with the same inputs");
   add_common_options(*sub, args->common,
                      option_network | option_set | option_threads | option_plugin_path | option_tolerance | option_quiet);
   sub->footer("A NaN entry is an error and nothing is written; +inf is kept (with a warning) where the naive NTK of\n"

@@ -66,24 +66,33 @@ struct TileJob {
   std::size_t i0, j0;
 };
 
-// Runs one tile and stores it (and its mirror) into the destination.
-void run_job(const FusedTile& fused, const TileJob& job, bool mirror, MatrixView out, FirstNan& first_nan) {
-  const std::size_t ni = std::min(tile, out.rows - job.i0), nj = std::min(tile, out.cols - job.j0);
+// Where run_job stores entries: entry (i, j) of the kernel at data[(i - row0) * stride + (j - col0)]
+// (the whole matrix, or one band of its rows), and up to which row mirrored entries are stored.
+struct TileStore {
+  double* data;
+  std::size_t row0, col0, stride, rows_end;
+  double* row(std::size_t i, std::size_t j) const { return data + (i - row0) * stride + (j - col0); }
+};
+
+// Runs one tile and stores it (and its mirror, for `mirror`, where it falls within the store's
+// rows) into the destination. Every entry's value depends only on the tile's (i0, j0, ni, nj):
+// the same tile grid gives the same bits whichever destination it goes to.
+void run_job(const FusedTile& fused, const TileJob& job, bool mirror, std::size_t rows, std::size_t cols,
+             const TileStore& out, FirstNan& first_nan) {
+  const std::size_t ni = std::min(tile, rows - job.i0), nj = std::min(tile, cols - job.j0);
   const double* values = fused.run(job.i0, job.j0, ni, nj, mirror ? 2 : 1);
-  for (std::size_t i = 0; i < ni; ++i) {
-    double* row = &out(job.i0 + i, job.j0);
-    std::copy_n(values + i * nj, nj, row);
-  }
-  if (mirror)
+  for (std::size_t i = 0; i < ni; ++i) std::copy_n(values + i * nj, nj, out.row(job.i0 + i, job.j0));
+  // A tile lies wholly below or above rows_end: bands are whole tile rows.
+  if (mirror && job.j0 < out.rows_end)
     for (std::size_t j = 0; j < nj; ++j) {
-      double* row = &out(job.j0 + j, job.i0);
+      double* row = out.row(job.j0 + j, job.i0);
       for (std::size_t i = 0; i < ni; ++i) row[i] = values[i * nj + j];
     }
   for (std::size_t k = 0; k < ni * nj; ++k)
     if (std::isnan(values[k])) {
       const std::size_t i = job.i0 + k / nj, j = job.j0 + k % nj;
-      first_nan.offer(i, j, out.cols);
-      if (mirror) first_nan.offer(j, i, out.cols);
+      first_nan.offer(i, j, cols);
+      if (mirror) first_nan.offer(j, i, cols);
     }
 }
 
@@ -113,28 +122,83 @@ bool kernel_is_symmetric(const KernelProgram& program, KernelKind kind, const Ro
   return symmetric_given_diagonal(program, kind, diagonal_recursion(program, x1, KernelKind::nngp));
 }
 
+namespace {
+
+// What both paths share: the checks, the diagonal recursion, the symmetry, the tile engine and
+// the thread arena. Both run the same tile grid (16 x 16 tiles at multiples of 16, the upper
+// ones only for a symmetric kernel), so their entries are the same bits.
+struct TiledKernel {
+  TiledKernel(const KernelProgram& program, KernelKind kind, const RowMatrix& x1, const RowMatrix* x2_or_null,
+              const KernelOptions& options)
+      : x2_(x2_or_null ? *x2_or_null : x1),
+        rows(checked(program, kind, x1, x2_or_null)),
+        cols(static_cast<std::size_t>(x2_.rows())),
+        d1_(diagonal_recursion(program, x1, kind)),
+        d2_own_(x2_or_null ? std::optional(diagonal_recursion(program, x2_, kind)) : std::nullopt),
+        symmetric(!x2_or_null && symmetric_given_diagonal(program, kind, d1_)),
+        divergent_(program),
+        fused_(program, kind, x1, x2_, d1_, d2_own_ ? *d2_own_ : d1_, divergent_),
+        arena_(options.threads > 0 ? options.threads : tbb::task_arena::automatic),
+        options_(options) {}
+
+  // The tiles of tile rows [r0, r1), row-major.
+  std::vector<TileJob> jobs(std::size_t r0, std::size_t r1) const {
+    std::vector<TileJob> out;
+    for (std::size_t i0 = r0; i0 < r1; i0 += tile)
+      for (std::size_t j0 = symmetric ? i0 : 0; j0 < cols; j0 += tile) out.push_back({i0, j0});
+    return out;
+  }
+
+  // Runs jobs [begin, end) in parallel into `store`; throws Cancelled when stopped.
+  void run(const std::vector<TileJob>& jobs, std::size_t begin, std::size_t end, const TileStore& store) {
+    arena_.execute([&] {
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(begin, end), [&](const tbb::blocked_range<std::size_t>& r) {
+        for (std::size_t k = r.begin(); k != r.end(); ++k) {
+          if (options_.cancelled && options_.cancelled()) return;
+          run_job(fused_, jobs[k], symmetric && jobs[k].i0 != jobs[k].j0, rows, cols, store, first_nan);
+        }
+      });
+    });
+    if (options_.cancelled && options_.cancelled()) throw Cancelled();
+  }
+
+  // The divergence error, or the first NaN.
+  KernelSummary finish() const {
+    divergent_.throw_if_any(rows * cols, "kernel entries");
+    return {first_nan.get(cols)};
+  }
+
+  // The checks, before any work (the diagonal recursion comes after them).
+  static std::size_t checked(const KernelProgram& program, KernelKind kind, const RowMatrix& x1,
+                             const RowMatrix* x2) {
+    require_available(program, kind);
+    check_points(program, x1, "--x1");
+    if (x2) check_points(program, *x2, "--x2");
+    return static_cast<std::size_t>(x1.rows());
+  }
+
+  // (initialised in this order)
+  const RowMatrix& x2_;
+  const std::size_t rows, cols;
+  const PointDiagonals d1_;
+  const std::optional<PointDiagonals> d2_own_;
+  const bool symmetric;
+  FirstNan first_nan;
+  DivergentEntries divergent_;
+  const FusedTile fused_;
+  tbb::task_arena arena_;
+  const KernelOptions& options_;
+};
+
+}  // namespace
+
 KernelSummary compute_kernel_into(const KernelProgram& program, KernelKind kind, const RowMatrix& x1,
                                   const RowMatrix* x2_or_null, MatrixView out, const KernelOptions& options) {
-  require_available(program, kind);
-  check_points(program, x1, "--x1");
-  const RowMatrix& x2 = x2_or_null ? *x2_or_null : x1;
-  if (x2_or_null) check_points(program, x2, "--x2");
-  if (out.rows != static_cast<std::size_t>(x1.rows()) || out.cols != static_cast<std::size_t>(x2.rows()))
+  TiledKernel kernel(program, kind, x1, x2_or_null, options);
+  if (out.rows != kernel.rows || out.cols != kernel.cols)
     throw std::invalid_argument("compute_kernel_into: the output view's shape differs from the kernel's");
-  const auto d1 = diagonal_recursion(program, x1, kind);
-  const std::optional<PointDiagonals> d2_own =
-      x2_or_null ? std::optional(diagonal_recursion(program, x2, kind)) : std::nullopt;
-  const PointDiagonals& d2 = d2_own ? *d2_own : d1;
-  const bool symmetric = !x2_or_null && symmetric_given_diagonal(program, kind, d1);
-
-  std::vector<TileJob> jobs;
-  for (std::size_t i0 = 0; i0 < static_cast<std::size_t>(x1.rows()); i0 += tile)
-    for (std::size_t j0 = symmetric ? i0 : 0; j0 < static_cast<std::size_t>(x2.rows()); j0 += tile) jobs.push_back({i0, j0});
-
-  DivergentEntries divergent(program);
-  FirstNan first_nan;
-  const FusedTile fused(program, kind, x1, x2, d1, d2, divergent);
-  tbb::task_arena arena(options.threads > 0 ? options.threads : tbb::task_arena::automatic);
+  const std::vector<TileJob> jobs = kernel.jobs(0, kernel.rows);
+  const TileStore store{out.data, 0, 0, out.stride, out.rows};
   // Progress is reported between chunks of jobs, from this thread only.
   // Jobs run row-major in chunks: after a chunk, every row above its last job's tile row is
   // final (its lower part is mirrored from earlier rows).
@@ -142,20 +206,61 @@ KernelSummary compute_kernel_into(const KernelProgram& program, KernelKind kind,
   const std::size_t chunks = std::min<std::size_t>(options.progress ? 100 : options.rows_done ? 16 : 1, jobs.size());
   for (std::size_t chunk = 0; chunk < chunks; ++chunk) {
     const std::size_t begin = jobs.size() * chunk / chunks, end = jobs.size() * (chunk + 1) / chunks;
-    arena.execute([&] {
-      tbb::parallel_for(tbb::blocked_range<std::size_t>(begin, end), [&](const tbb::blocked_range<std::size_t>& r) {
-        for (std::size_t k = r.begin(); k != r.end(); ++k) {
-          if (options.cancelled && options.cancelled()) return;
-          run_job(fused, jobs[k], symmetric && jobs[k].i0 != jobs[k].j0, out, first_nan);
-        }
-      });
-    });
-    if (options.cancelled && options.cancelled()) throw Cancelled();
+    kernel.run(jobs, begin, end, store);
     if (options.progress) options.progress(static_cast<double>(end) / static_cast<double>(jobs.size()));
     if (options.rows_done) options.rows_done(end < jobs.size() ? jobs[end].i0 : out.rows);
   }
-  divergent.throw_if_any(out.rows * out.cols, "kernel entries");
-  return {first_nan.get(out.cols)};
+  return kernel.finish();
+}
+
+std::size_t kernel_band_rows(std::size_t cols, std::size_t band_bytes) {
+  const std::size_t row_bytes = std::max<std::size_t>(cols, 1) * sizeof(double);
+  return std::max(tile, band_bytes / row_bytes / tile * tile);
+}
+
+KernelSummary compute_kernel_bands(const KernelProgram& program, KernelKind kind, const RowMatrix& x1,
+                                   const RowMatrix* x2, std::size_t band_rows, const KernelBandCallbacks& callbacks,
+                                   const KernelOptions& options) {
+  if (band_rows == 0 || band_rows % tile != 0)
+    throw std::invalid_argument("compute_kernel_bands: band_rows must be a positive multiple of the tile side");
+  TiledKernel kernel(program, kind, x1, x2, options);
+  const std::size_t bands = (kernel.rows + band_rows - 1) / band_rows;
+  // Progress counts only the tiles this run computes, so that the ETA holds after a resume.
+  std::vector<std::vector<TileJob>> jobs(bands);
+  std::size_t total = 0, done = 0;
+  for (std::size_t b = 0; b < bands; ++b)
+    if (!callbacks.band_done || !callbacks.band_done(b)) {
+      jobs[b] = kernel.jobs(b * band_rows, std::min(kernel.rows, (b + 1) * band_rows));
+      total += jobs[b].size();
+    }
+  std::vector<double> buffer;
+  for (std::size_t b = 0; b < bands; ++b) {
+    if (jobs[b].empty()) continue;
+    KernelBand band;
+    band.index = b;
+    band.r0 = b * band_rows;
+    band.r1 = std::min(kernel.rows, band.r0 + band_rows);
+    band.c0 = kernel.symmetric ? band.r0 : 0;
+    band.cols = kernel.cols;
+    band.symmetric = kernel.symmetric;
+    const std::size_t stride = kernel.cols - band.c0;
+    buffer.resize((band.r1 - band.r0) * stride);
+    // In slices of tiles, so that the progress moves within a band too.
+    const std::size_t slices = std::min<std::size_t>(options.progress ? 8 : 1, jobs[b].size());
+    for (std::size_t s = 0; s < slices; ++s) {
+      const std::size_t begin = jobs[b].size() * s / slices, end = jobs[b].size() * (s + 1) / slices;
+      kernel.run(jobs[b], begin, end, {buffer.data(), band.r0, band.c0, stride, band.r1});
+      done += end - begin;
+      if (options.progress) options.progress(static_cast<double>(done) / static_cast<double>(total));
+    }
+    band.values = buffer.data();
+    // The first NaN (if any) lies in the first band that has one: a band's NaN are in its own
+    // rows (their mirrors below), so the run goes on to its end and reports the same first NaN
+    // (and count of divergent entries) as the other path, but nothing more is written.
+    band.nan_seen = kernel.first_nan.get(kernel.cols).has_value();
+    if (callbacks.band) callbacks.band(band);
+  }
+  return kernel.finish();
 }
 
 RowMatrix compute_kernel(const KernelProgram& program, KernelKind kind, const RowMatrix& x1, const RowMatrix* x2,

@@ -45,6 +45,35 @@ struct KernelSummary {
 KernelSummary compute_kernel_into(const KernelProgram& program, KernelKind kind, const RowMatrix& x1,
                                   const RowMatrix* x2, MatrixView out, const KernelOptions& options = {});
 
+// The kernel by bands of rows, for an output too large for memory (out of core): band b holds
+// rows [r0, r1) = [b * band_rows, ...) from column c0 on, row-major (stride cols - c0). For a
+// symmetric kernel c0 = r0: the band's columns before r0 are the mirror of earlier bands, and
+// the entries (j, i) for j >= r1, i in [r0, r1) are values(i, j), which the receiver writes as
+// column segments of later rows. The tiles are those of compute_kernel_into, so every entry is
+// the same bits; each tile is computed once (the compute cost stays that of the other path).
+struct KernelBand {
+  std::size_t index = 0, r0 = 0, r1 = 0, c0 = 0, cols = 0;
+  const double* values = nullptr;
+  bool symmetric = false;
+  // A NaN entry in this band or an earlier one: the kernel fails; write nothing more.
+  bool nan_seen = false;
+  double value(std::size_t i, std::size_t j) const { return values[(i - r0) * (cols - c0) + (j - c0)]; }
+};
+struct KernelBandCallbacks {
+  std::function<bool(std::size_t band)> band_done;  // true: skip the band (an earlier run wrote it)
+  std::function<void(const KernelBand&)> band;      // each computed band, in order, from the calling thread
+};
+
+// The rows of a band whose buffer (band_rows x cols doubles, at most) fits in `band_bytes`: a
+// multiple of the tile side, at least one tile.
+std::size_t kernel_band_rows(std::size_t cols, std::size_t band_bytes);
+
+// Computes the kernel band by band (band_rows a multiple of the tile side); memory: one band's
+// buffer. Stops (Cancelled) between tiles; the same errors and summary as compute_kernel_into.
+KernelSummary compute_kernel_bands(const KernelProgram& program, KernelKind kind, const RowMatrix& x1,
+                                   const RowMatrix* x2, std::size_t band_rows, const KernelBandCallbacks& callbacks,
+                                   const KernelOptions& options = {});
+
 // K[i][j] = K(x1_i, x2_j); for sgntk the true derivative belongs to x1_i, the surrogate to x2_j.
 // `x2 == nullptr` means x2 = x1 (then symmetry is used where it holds). Throws DataError when a
 // point's dimension differs from the network's input dimension.

@@ -290,9 +290,6 @@ int create_temporary(const std::string& path, std::string& temp) {
   return -1;
 }
 
-namespace {
-
-// Writes all of `bytes` to `fd` and flushes it to disk; 0 or the errno of the failure.
 int write_and_sync(int fd, const std::string& bytes) {
   const char* p = bytes.data();
   std::size_t left = bytes.size();
@@ -307,8 +304,6 @@ int write_and_sync(int fd, const std::string& bytes) {
   }
   return ::fsync(fd) != 0 ? errno : 0;
 }
-
-}  // namespace
 
 RowMatrix read_matrix(const std::string& path) {
   // Reading a directory opens fine and yields no bytes: say what it is rather than "empty file".

@@ -1,9 +1,9 @@
 // Reading and writing 2-D float64 matrices as .csv (one row per line, comma separated, no
 // header, '#' comment lines allowed) or .npy, chosen by the file extension. An npy read may hold
 // any little-endian float, integer or bool type, in C or Fortran order, 2-D or 1-D (one point);
-// npy is written as float64, C order, version 1.0. Every write of sgntk goes through write_files_atomically()
-// (or, for a kernel computed in place, mapped_npy_output.h, which shares its pieces), so a failed
-// run leaves no partial output.
+// npy is written as float64, C order, version 1.0. Every write of sgntk goes through
+// write_files_atomically() (or, for a kernel written as it is computed, mapped_npy_output.h or
+// banded_npy_output.h, which share its pieces), so a failed run leaves no partial output.
 #pragma once
 #include <Eigen/Core>
 #include <string>
@@ -36,7 +36,8 @@ std::string npy_array_bytes(const std::string& path, const double* data, const s
 void write_files_atomically(const std::vector<std::pair<std::string, std::string>>& files);
 void write_file_atomically(const std::string& path, const std::string& bytes);
 
-// The pieces of the atomic writer that a writer in place (mapped_npy_output.h) shares with it.
+// The pieces of the atomic writer that the kernel's file writers (mapped_npy_output.h in place,
+// banded_npy_output.h and band_journal.h out of core) share with it.
 // The npy version 1.0 header (magic to '\n', a multiple of 64 bytes) of a float64 C-order array.
 std::string npy_header(const std::vector<long>& shape);
 // Throws DataError "PATH: cannot write: Is a directory" when the target is a folder.
@@ -45,6 +46,9 @@ void refuse_folder_target(const std::string& path);
 // open for reading and writing, with the permissions the umask gives; its name goes to `temp`.
 // Returns the descriptor, or -1 with errno set.
 int create_temporary(const std::string& path, std::string& temp);
+// Writes all of `bytes` to `fd` (at its offset, or its end with O_APPEND) and flushes the file to
+// disk (fsync); 0 or the errno of the failure.
+int write_and_sync(int fd, const std::string& bytes);
 // Flushes a folder's entries (names created, renamed or removed in it) to disk, so that a rename
 // into it survives a crash; 0 or the errno of the failure.
 int sync_folder(const std::string& folder);

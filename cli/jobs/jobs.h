@@ -7,6 +7,9 @@
 //     on the diagonal (E[delta(u) delta(v)] diverges where x = x'); warn_infinite_diagonal()
 //     says so, with the layer and its activation.
 #pragma once
+#include <cstddef>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,12 +43,39 @@ runtime::RowMatrix kernel(const runtime::KernelProgram& program, runtime::Kernel
 void kernel_into(const runtime::KernelProgram& program, runtime::KernelKind kind, const runtime::RowMatrix& x1,
                  const runtime::RowMatrix* x2, runtime::MatrixView out, const runtime::KernelOptions& options);
 
+// How kernel_to_file writes an .npy output: in place (memory-mapped, peak memory about the
+// output's size) or out of core (band by band, peak memory about one band).
+struct KernelFileOptions {
+  // Out of core when the output's bytes exceed it; 0: default_memory_budget().
+  std::size_t memory_budget = 0;
+  bool out_of_core = false;  // out of core whatever the size
+  // --resume (out of core): what the inputs' fingerprint covers besides the points, the kind and
+  // the shape (the spec's text and the options that change entries); std::nullopt: not resumable.
+  std::optional<std::string> resume_identity;
+  std::function<void(const std::string&)> notice;  // a line for the user (a resumed run says so)
+};
+
+// 1/8 of the machine's physical memory.
+std::size_t default_memory_budget();
+
+// Whether kernel_to_file computes an output of rows x cols out of core.
+bool kernel_out_of_core(std::size_t rows, std::size_t cols, const KernelFileOptions& file);
+
 // The same into the file `path` (.npy or .csv), replacing it only when every entry is computed
-// and none is NaN (else it keeps its older content and no temporary is left). An .npy file is
-// computed in place, memory-mapped (peak memory about the output's size); csv text cannot be
-// written in place, so a .csv goes through the matrix in memory and write_matrix.
+// and none is NaN (else it keeps its older content and no temporary is left; a resumable run
+// keeps its partial file for --resume). An .npy file is computed in place, memory-mapped (peak
+// memory about the output's size), or out of core when kernel_out_of_core() says so: in bands of
+// rows of at most 1/32 of the memory budget each, written with pwrite (runtime/banded_npy_output),
+// bitwise the same file. csv text cannot be written in place, so a .csv goes through the matrix in
+// memory and write_matrix.
 void kernel_to_file(const runtime::KernelProgram& program, runtime::KernelKind kind, const runtime::RowMatrix& x1,
-                    const runtime::RowMatrix* x2, const std::string& path, const runtime::KernelOptions& options);
+                    const runtime::RowMatrix* x2, const std::string& path, const runtime::KernelOptions& options,
+                    const KernelFileOptions& file = {});
+
+// kernel_to_file's out-of-core path (kernel_out_of_core.cpp).
+void kernel_bands_to_file(const runtime::KernelProgram& program, runtime::KernelKind kind, const runtime::RowMatrix& x1,
+                          const runtime::RowMatrix* x2, const std::string& path, const runtime::KernelOptions& options,
+                          const KernelFileOptions& file);
 
 // A warning (with a note) per layer whose `kind` kernel is +inf on the diagonal, pointing at its
 // activation in the spec; nothing for kernels that are finite there.

@@ -6,6 +6,7 @@
 
 #include "cli/jobs/jobs.h"
 #include "cli/jobs/kinds.h"
+#include "runtime/banded_npy_output.h"
 #include "runtime/mapped_npy_output.h"
 
 namespace sgntk::jobs {
@@ -29,18 +30,24 @@ void kernel_into(const runtime::KernelProgram& program, runtime::KernelKind kind
 }
 
 void kernel_to_file(const runtime::KernelProgram& program, runtime::KernelKind kind, const runtime::RowMatrix& x1,
-                    const runtime::RowMatrix* x2, const std::string& path, const runtime::KernelOptions& options) {
+                    const runtime::RowMatrix* x2, const std::string& path, const runtime::KernelOptions& options,
+                    const KernelFileOptions& file) {
   runtime::refuse_folder_target(path);  // before the computation, for csv too
   if (std::filesystem::path(path).extension() != ".npy") {
     runtime::write_matrix(path, kernel(program, kind, x1, x2, options));
     return;
   }
-  runtime::MappedNpyOutput out(path, static_cast<std::size_t>(x1.rows()),
-                               static_cast<std::size_t>(x2 ? x2->rows() : x1.rows()));
-  runtime::KernelOptions streamed = options;
-  streamed.rows_done = [&out](std::size_t rows) { out.flush_rows(rows); };
-  kernel_into(program, kind, x1, x2, out.view(), streamed);
-  out.commit();
+  const std::size_t rows = static_cast<std::size_t>(x1.rows()), cols = static_cast<std::size_t>(x2 ? x2->rows() : x1.rows());
+  if (kernel_out_of_core(rows, cols, file)) {
+    kernel_bands_to_file(program, kind, x1, x2, path, options, file);
+  } else {
+    runtime::MappedNpyOutput out(path, rows, cols);
+    runtime::KernelOptions streamed = options;
+    streamed.rows_done = [&out](std::size_t done) { out.flush_rows(done); };
+    kernel_into(program, kind, x1, x2, out.view(), streamed);
+    out.commit();
+  }
+  runtime::remove_partial(path);  // an earlier --resume run's files, if any: the target supersedes them
 }
 
 void warn_infinite_diagonal(const sema::Module& module, const runtime::KernelProgram& program,
