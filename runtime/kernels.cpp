@@ -62,6 +62,21 @@ class FirstNan {
   std::atomic<std::size_t> flat_{none};
 };
 
+// The entries no kernel may hold: NaN, and +-inf except where the mathematics means it (the NTK of
+// a jump layer, and the SG-NTK of one without a surrogate, are +inf where x = x').
+struct BadEntries {
+  FirstNan nan, infinite;
+  bool infinity_meant = false;
+};
+
+bool infinity_meant(const KernelProgram& program, KernelKind kind) {
+  for (const LayerProgram& layer : program.hidden)
+    if ((kind == KernelKind::ntk && layer.ntk.infinite_on_diagonal) ||
+        (kind == KernelKind::sgntk && layer.sgntk.infinite_on_diagonal))
+      return true;
+  return false;
+}
+
 struct TileJob {
   std::size_t i0, j0;
 };
@@ -78,7 +93,7 @@ struct TileStore {
 // rows) into the destination. Every entry's value depends only on the tile's (i0, j0, ni, nj):
 // the same tile grid gives the same bits whichever destination it goes to.
 void run_job(const FusedTile& fused, const TileJob& job, bool mirror, std::size_t rows, std::size_t cols,
-             const TileStore& out, FirstNan& first_nan) {
+             const TileStore& out, BadEntries& bad) {
   const std::size_t ni = std::min(tile, rows - job.i0), nj = std::min(tile, cols - job.j0);
   const double* values = fused.run(job.i0, job.j0, ni, nj, mirror ? 2 : 1);
   for (std::size_t i = 0; i < ni; ++i) std::copy_n(values + i * nj, nj, out.row(job.i0 + i, job.j0));
@@ -88,12 +103,14 @@ void run_job(const FusedTile& fused, const TileJob& job, bool mirror, std::size_
       double* row = out.row(job.j0 + j, job.i0);
       for (std::size_t i = 0; i < ni; ++i) row[i] = values[i * nj + j];
     }
-  for (std::size_t k = 0; k < ni * nj; ++k)
-    if (std::isnan(values[k])) {
-      const std::size_t i = job.i0 + k / nj, j = job.j0 + k % nj;
-      first_nan.offer(i, j, cols);
-      if (mirror) first_nan.offer(j, i, cols);
-    }
+  for (std::size_t k = 0; k < ni * nj; ++k) {
+    if (std::isfinite(values[k])) continue;
+    FirstNan* first = std::isnan(values[k]) ? &bad.nan : bad.infinity_meant ? nullptr : &bad.infinite;
+    if (!first) continue;
+    const std::size_t i = job.i0 + k / nj, j = job.j0 + k % nj;
+    first->offer(i, j, cols);
+    if (mirror) first->offer(j, i, cols);
+  }
 }
 
 }  // namespace
@@ -139,7 +156,9 @@ struct TiledKernel {
         divergent_(program),
         fused_(program, kind, x1, x2_, d1_, d2_own_ ? *d2_own_ : d1_, divergent_),
         arena_(options.threads > 0 ? options.threads : tbb::task_arena::automatic),
-        options_(options) {}
+        options_(options) {
+    bad.infinity_meant = infinity_meant(program, kind);
+  }
 
   // The tiles of tile rows [r0, r1), row-major.
   std::vector<TileJob> jobs(std::size_t r0, std::size_t r1) const {
@@ -155,18 +174,19 @@ struct TiledKernel {
       tbb::parallel_for(tbb::blocked_range<std::size_t>(begin, end), [&](const tbb::blocked_range<std::size_t>& r) {
         for (std::size_t k = r.begin(); k != r.end(); ++k) {
           if (options_.cancelled && options_.cancelled()) return;
-          run_job(fused_, jobs[k], symmetric && jobs[k].i0 != jobs[k].j0, rows, cols, store, first_nan);
+          run_job(fused_, jobs[k], symmetric && jobs[k].i0 != jobs[k].j0, rows, cols, store, bad);
         }
       });
     });
     if (options_.cancelled && options_.cancelled()) throw Cancelled();
   }
 
-  // The divergence error, or the first NaN.
+  // The divergence error, or the first NaN and the first infinity that nothing means.
   KernelSummary finish() const {
     divergent_.throw_if_any(rows * cols, "kernel entries");
-    return {first_nan.get(cols)};
+    return {bad.nan.get(cols), bad.infinite.get(cols)};
   }
+  bool bad_seen() const { return bad.nan.get(cols) || bad.infinite.get(cols); }
 
   // The checks, before any work (the diagonal recursion comes after them).
   static std::size_t checked(const KernelProgram& program, KernelKind kind, const RowMatrix& x1,
@@ -183,7 +203,7 @@ struct TiledKernel {
   const PointDiagonals d1_;
   const std::optional<PointDiagonals> d2_own_;
   const bool symmetric;
-  FirstNan first_nan;
+  BadEntries bad;
   DivergentEntries divergent_;
   const FusedTile fused_;
   tbb::task_arena arena_;
@@ -257,7 +277,7 @@ KernelSummary compute_kernel_bands(const KernelProgram& program, KernelKind kind
     // The first NaN (if any) lies in the first band that has one: a band's NaN are in its own
     // rows (their mirrors below), so the run goes on to its end and reports the same first NaN
     // (and count of divergent entries) as the other path, but nothing more is written.
-    band.nan_seen = kernel.first_nan.get(kernel.cols).has_value();
+    band.nan_seen = kernel.bad_seen();
     if (callbacks.band) callbacks.band(band);
   }
   return kernel.finish();

@@ -38,6 +38,9 @@ struct MatrixView {
 // row-major index, the same for every thread count), if any. The NaN rule belongs to the jobs.
 struct KernelSummary {
   std::optional<std::pair<std::size_t, std::size_t>> first_nan;
+  // The first +-inf entry where the mathematics means none (it does only for the NTK of a jump
+  // layer, or the SG-NTK of one without a surrogate, where x = x'): an overflow.
+  std::optional<std::pair<std::size_t, std::size_t>> first_infinite;
 };
 
 // Computes K(x1, x2) into `out` (x1.rows() x x2.rows(), every entry written once). Same
@@ -55,7 +58,8 @@ struct KernelBand {
   std::size_t index = 0, r0 = 0, r1 = 0, c0 = 0, cols = 0;
   const double* values = nullptr;
   bool symmetric = false;
-  // A NaN entry in this band or an earlier one: the kernel fails; write nothing more.
+  // A NaN entry (or an infinite one that nothing means) in this band or an earlier one: the
+  // kernel fails; write nothing more.
   bool nan_seen = false;
   double value(std::size_t i, std::size_t j) const { return values[(i - r0) * (cols - c0) + (j - c0)]; }
 };

@@ -1,5 +1,5 @@
 // The jobs on finite networks and the prediction: empirical kernels, ensemble training and the
-// infinite-width prediction, each under the NaN rule of jobs.h.
+// infinite-width prediction, each under the rule for non-finite results of jobs.h.
 #include <fmt/format.h>
 
 #include "cli/jobs/jobs.h"
@@ -10,15 +10,15 @@ namespace sgntk::jobs {
 std::vector<double> empirical(const runtime::KernelProgram& program, const runtime::EmpiricalJob& job) {
   std::vector<double> k = runtime::empirical_kernels(program, job);
   const long n2 = job.x2.size() > 0 ? job.x2.rows() : job.x1.rows();
-  refuse_nan(k.data(), {job.ensemble, static_cast<long>(job.x1.rows()), n2},
+  refuse_non_finite(k.data(), {job.ensemble, static_cast<long>(job.x1.rows()), n2},
              fmt::format("the empirical {} kernel", kind_name(job.kind)));
   return k;
 }
 
 runtime::EnsembleResult train(const runtime::KernelProgram& program, const runtime::EnsembleTraining& job) {
   runtime::EnsembleResult result = runtime::train_ensemble(program, job);
-  refuse_nan(result.outputs.data(), result.outputs_shape, "the output of the trained networks");
-  refuse_nan(result.loss.data(), {job.ensemble, static_cast<long>(result.loss_steps.size())}, "the training loss");
+  refuse_non_finite(result.outputs.data(), result.outputs_shape, "the output of the trained networks");
+  refuse_non_finite(result.loss.data(), {job.ensemble, static_cast<long>(result.loss_steps.size())}, "the training loss");
   return result;
 }
 
@@ -26,8 +26,8 @@ runtime::Prediction predict(const runtime::KernelProgram& program, runtime::Pred
                             const runtime::RowMatrix& x_train, const runtime::RowMatrix& y_train,
                             const runtime::RowMatrix& x_test, const runtime::PredictOptions& options) {
   runtime::Prediction p = runtime::predict(program, kind, x_train, y_train, x_test, options);
-  refuse_nan(p.mean.data(), {p.mean.rows(), p.mean.cols()}, "the predicted mean");
-  refuse_nan(p.cov.data(), {p.cov.rows(), p.cov.cols()}, "the predicted covariance");
+  refuse_non_finite(p.mean.data(), {p.mean.rows(), p.mean.cols()}, "the predicted mean");
+  refuse_non_finite(p.cov.data(), {p.cov.rows(), p.cov.cols()}, "the predicted covariance");
   return p;
 }
 

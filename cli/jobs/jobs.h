@@ -96,9 +96,15 @@ struct NanResult : runtime::DataError {
   using runtime::DataError::DataError;
 };
 
-// The NaN rule: throws NanResult "WHAT is NaN at entry (i, j, ...); no output written" at the
-// first NaN of the C-order array `data` of `shape`.
-void refuse_nan(const double* data, const std::vector<long>& shape, const std::string& what);
+// The rule for non-finite results: throws NanResult at the first entry of the C-order array
+// `data` of `shape` that is NaN ("WHAT is NaN at entry (i, j, ...); no output written") or +-inf
+// ("WHAT is infinite at entry (...): beyond the largest double; no output written"). For finite
+// networks and predictions, which have no infinity that the mathematics means.
+void refuse_non_finite(const double* data, const std::vector<long>& shape, const std::string& what);
 [[noreturn]] void throw_nan_at(const std::vector<long>& index, const std::string& what);
+[[noreturn]] void throw_infinite_at(const std::vector<long>& index, const std::string& what);
+// The same rule for a kernel, from what its computation found: its first NaN, else its first
+// infinity that the mathematics does not mean (runtime::KernelSummary).
+void refuse_bad_entries(const runtime::KernelSummary& summary, runtime::KernelKind kind);
 
 }  // namespace sgntk::jobs

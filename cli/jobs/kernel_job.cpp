@@ -23,10 +23,16 @@ runtime::RowMatrix kernel(const runtime::KernelProgram& program, runtime::Kernel
 
 void kernel_into(const runtime::KernelProgram& program, runtime::KernelKind kind, const runtime::RowMatrix& x1,
                  const runtime::RowMatrix* x2, runtime::MatrixView out, const runtime::KernelOptions& options) {
-  const runtime::KernelSummary summary = runtime::compute_kernel_into(program, kind, x1, x2, out, options);
-  if (summary.first_nan)
-    throw_nan_at({static_cast<long>(summary.first_nan->first), static_cast<long>(summary.first_nan->second)},
-                 fmt::format("the {} kernel", kind_name(kind)));
+  refuse_bad_entries(runtime::compute_kernel_into(program, kind, x1, x2, out, options), kind);
+}
+
+void refuse_bad_entries(const runtime::KernelSummary& summary, runtime::KernelKind kind) {
+  const std::string what = fmt::format("the {} kernel", kind_name(kind));
+  auto index = [](const std::pair<std::size_t, std::size_t>& at) {
+    return std::vector<long>{static_cast<long>(at.first), static_cast<long>(at.second)};
+  };
+  if (summary.first_nan) throw_nan_at(index(*summary.first_nan), what);
+  if (summary.first_infinite) throw_infinite_at(index(*summary.first_infinite), what);
 }
 
 void kernel_to_file(const runtime::KernelProgram& program, runtime::KernelKind kind, const runtime::RowMatrix& x1,

@@ -86,14 +86,12 @@ void kernel_bands_to_file(const runtime::KernelProgram& program, runtime::Kernel
   runtime::KernelSummary summary;
   try {
     summary = runtime::compute_kernel_bands(program, kind, x1, x2, out.band_rows(), callbacks, options);
-    if (summary.first_nan) out.abandon();
+    if (summary.first_nan || summary.first_infinite) out.abandon();
   } catch (const runtime::EvalError&) {
     out.abandon();  // a divergent entry: a resumed run would only meet it again
     throw;
   }
-  if (summary.first_nan)
-    throw_nan_at({static_cast<long>(summary.first_nan->first), static_cast<long>(summary.first_nan->second)},
-                 fmt::format("the {} kernel", kind_name(kind)));
+  refuse_bad_entries(summary, kind);
   out.commit();
 }
 

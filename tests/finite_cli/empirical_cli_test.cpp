@@ -143,3 +143,21 @@ TEST_CASE("sgntk empirical --help lists the options") {
     CHECK(contains(r.out, std::string(option) + " "));
   }
 }
+
+TEST_CASE("sgntk empirical: an entry beyond the largest double is an error naming it, and nothing is written") {
+  ScratchDir dir;
+  // exp(u) with sigma_w = 2000: u has standard deviation 1414 at a unit input, so exp(u) (the
+  // activation and its derivative) overflows in about a third of the units, and the NTK's sum of
+  // squares of the Jacobian with it (one point: no 0 * inf from another point's underflow).
+  const std::string spec = dir.write("big.sgntk", "network big(input = 2) {\n"
+                                                  "  dense(width = 4, sigma_w = 2000, act = exp(x))\n"
+                                                  "  readout()\n"
+                                                  "}\n");
+  const std::string pts = dir.write("pts.csv", "0.6,0.8\n");
+  const ProcessResult r = run_sgntk("empirical", {spec, "--kind", "ntk", "--x1", pts, "--ensemble", "8", "--seed", "1",
+                                                  "--out", dir / "k.npy"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("the empirical ntk kernel is infinite at entry (") != std::string::npos);
+  CHECK(r.err.find("beyond the largest double; no output written") != std::string::npos);
+  CHECK(!std::filesystem::exists(dir / "k.npy"));
+}

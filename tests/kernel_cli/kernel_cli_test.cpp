@@ -162,6 +162,40 @@ TEST_CASE("a scale whose square overflows is refused naming the layer, and a hug
   }
 }
 
+TEST_CASE("an infinite entry that nothing means is an overflow: exit 1, in memory and out of core") {
+  TempDir dir;
+  // E[relu(1e200 u) relu(1e200 v)] = 1e400 E[relu(u) relu(v)]: beyond the largest double. Before,
+  // the whole matrix was written as inf with exit 0.
+  const std::string spec = dir.file("big.sgntk", "network big(input = 2) {\n"
+                                                 "  dense(width = 10, act = relu(1e200 * x))\n"
+                                                 "  readout()\n"
+                                                 "}\n");
+  const std::string x = dir.file("x.csv", "-1,0\n0,1\n");
+  for (const std::vector<std::string> extra :
+       {std::vector<std::string>{"--out", dir.file("k.csv")}, {"--out", dir.file("k.npy")},
+        {"--out", dir.file("k.npy"), "--out-of-core"}}) {
+    std::vector<std::string> args{spec, "--kind", "nngp", "--x1", x, "--quiet"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto r = kernel(args);
+    CAPTURE(extra.back());
+    CHECK(r.exit_code == 1);
+    CHECK(r.err == "sgntk: error: the nngp kernel is infinite at entry (0, 0): beyond the largest double; no output "
+                   "written\n");
+    CHECK(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator()) == 2);  // big.sgntk, x.csv
+  }
+  // The naive NTK of a jump layer keeps its +inf diagonal (with its warning), off-diagonal finite.
+  const std::string step = dir.file("step.sgntk", "network step(input = 2) {\n"
+                                                  "  dense(width = 10, act = sign)\n"
+                                                  "  readout()\n"
+                                                  "}\n");
+  const auto ntk = kernel({step, "--kind", "ntk", "--x1", x, "--out", dir.file("n.csv"), "--quiet"});
+  CHECK(ntk.exit_code == 0);
+  const std::vector<double> row = read_csv_row(dir.file("n.csv"));
+  REQUIRE(row.size() == 2);
+  CHECK(std::isinf(row[0]));
+  CHECK(std::isfinite(row[1]));
+}
+
 TEST_CASE("csv and npy outputs hold the same kernel") {
   TempDir dir;
   const std::string csv = dir.file("k.csv"), npy = dir.file("k.npy");

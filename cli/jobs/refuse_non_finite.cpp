@@ -5,22 +5,28 @@
 
 namespace sgntk::jobs {
 
-void refuse_nan(const double* data, const std::vector<long>& shape, const std::string& what) {
+void refuse_non_finite(const double* data, const std::vector<long>& shape, const std::string& what) {
   long size = 1;
   for (long extent : shape) size *= extent;
   for (long flat = 0; flat < size; ++flat) {
-    if (!std::isnan(data[flat])) continue;
+    if (std::isfinite(data[flat])) continue;
     std::vector<long> index(shape.size());
     for (std::size_t d = shape.size(), rest = static_cast<std::size_t>(flat); d-- > 0;) {
       index[d] = static_cast<long>(rest % static_cast<std::size_t>(shape[d]));
       rest /= static_cast<std::size_t>(shape[d]);
     }
-    throw_nan_at(index, what);
+    if (std::isnan(data[flat])) throw_nan_at(index, what);
+    throw_infinite_at(index, what);
   }
 }
 
 void throw_nan_at(const std::vector<long>& index, const std::string& what) {
   throw NanResult(fmt::format("{} is NaN at entry ({}); no output written", what, fmt::join(index, ", ")));
+}
+
+void throw_infinite_at(const std::vector<long>& index, const std::string& what) {
+  throw NanResult(fmt::format("{} is infinite at entry ({}): beyond the largest double; no output written", what,
+                              fmt::join(index, ", ")));
 }
 
 }  // namespace sgntk::jobs
