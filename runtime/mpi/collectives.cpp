@@ -4,13 +4,9 @@
 #include <climits>
 #include <stdexcept>
 
+#include "runtime/mpi/mpi_api.h"
 #include "runtime/mpi/world.h"
 
-#ifdef SGNTK_HAVE_MPI
-#define OMPI_SKIP_MPICXX 1
-#define MPICH_SKIP_MPICXX 1
-#include <mpi.h>
-#endif
 
 namespace sgntk::mpi {
 namespace {

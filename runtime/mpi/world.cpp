@@ -3,11 +3,8 @@
 #include <cstdlib>
 #include <string>
 
-#ifdef SGNTK_HAVE_MPI
-#define OMPI_SKIP_MPICXX 1
-#define MPICH_SKIP_MPICXX 1
-#include <mpi.h>
-#endif
+#include "runtime/mpi/mpi_api.h"
+
 
 namespace sgntk::mpi {
 namespace {

@@ -37,14 +37,15 @@ bool mpi_runs_here() {
   return true;
 }
 
-// `mpirun` with one program line per element of `ranks` (MPMD: "-np N sgntk train ARGS" joined
+// `mpirun` with one program line per element of `ranks` (MPMD: "-np N sgntk COMMAND ARGS" joined
 // by ':'), under a 120 s timeout: a job that hangs ends with 124.
-ProcessResult mpirun(const std::vector<std::pair<int, std::vector<std::string>>>& ranks) {
+ProcessResult mpirun(const std::vector<std::pair<int, std::vector<std::string>>>& ranks,
+                     const std::string& command = "train") {
   std::vector<std::string> argv{on_path("timeout"), "120", on_path("mpirun"), "--oversubscribe", "--bind-to", "none"};
   if (::geteuid() == 0) argv.push_back("--allow-run-as-root");
   for (std::size_t i = 0; i < ranks.size(); ++i) {
     if (i > 0) argv.push_back(":");
-    argv.insert(argv.end(), {"-np", std::to_string(ranks[i].first), SGNTK_EXE, "train"});
+    argv.insert(argv.end(), {"-np", std::to_string(ranks[i].first), SGNTK_EXE, command});
     argv.insert(argv.end(), ranks[i].second.begin(), ranks[i].second.end());
   }
   return run_process(argv, source_dir);
@@ -63,6 +64,15 @@ long count(const std::string& text, const std::string& part) {
   long n = 0;
   for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
   return n;
+}
+
+// The job failed as one process would (exit 1), with its diagnostic (containing `part`) once,
+// not after the 120 s timeout.
+void check_failed_once(const ProcessResult& r, const std::string& part) {
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(count(r.err, "sgntk: error:") == 1);
+  CHECK(contains(r.err, part));
 }
 
 void check_same_bytes_as_one_process(int ranks, long ensemble) {
@@ -107,10 +117,7 @@ TEST_CASE("mpirun: a rank that cannot read its data ends the job with exit 1 and
   std::vector<std::string> bad = small_run(data, 4, dir / "run");
   bad[4] = dir / "missing.csv";  // --x of rank 1 alone
   const ProcessResult r = mpirun({{1, small_run(data, 4, dir / "run")}, {1, bad}});
-  INFO(r.err);
-  CHECK(r.exit_code == 1);  // not 124: no rank waited for the failed one
-  CHECK(count(r.err, "sgntk: error:") == 1);
-  CHECK(contains(r.err, "missing.csv: cannot open"));
+  check_failed_once(r, "missing.csv: cannot open");
   CHECK_FALSE(fs::exists(dir / "run"));
 }
 
@@ -121,10 +128,7 @@ TEST_CASE("mpirun: a bad data file on every rank is reported once") {
   std::vector<std::string> bad = small_run(data, 4, dir / "run");
   bad[4] = dir.write("ragged.csv", "1,2\n3\n");
   const ProcessResult r = mpirun({{3, bad}});
-  INFO(r.err);
-  CHECK(r.exit_code == 1);
-  CHECK(count(r.err, "sgntk: error:") == 1);
-  CHECK(contains(r.err, "ragged.csv"));
+  check_failed_once(r, "ragged.csv:2: ragged rows");
   CHECK_FALSE(fs::exists(dir / "run"));
 }
 
@@ -135,10 +139,19 @@ TEST_CASE("mpirun: a rank whose networks diverge fails the job, and the output d
   std::vector<std::string> diverging = small_run(data, 4, dir / "run");
   diverging.insert(diverging.end(), {"--lr", "1e6"});
   const ProcessResult r = mpirun({{1, small_run(data, 4, dir / "run")}, {1, diverging}});
-  INFO(r.err);
-  CHECK(r.exit_code == 1);
-  CHECK(count(r.err, "sgntk: error:") == 1);
-  CHECK(contains(r.err, "sgntk: error: training diverged at step"));
+  check_failed_once(r, "sgntk: error: training diverged at step");
   CHECK_FALSE(fs::exists(dir / "run"));
   CHECK_FALSE(fs::exists(dir / "run.lock"));
+}
+
+TEST_CASE("mpirun: the commands that do not run across ranks refuse, once, with a usage error") {
+  if (!mpi_runs_here()) return;
+  ScratchDir dir;
+  const TrainingData data = paper_training_data(dir);
+  const ProcessResult r = mpirun({{2, {sign_spec, "--kind", "nngp", "--x1", data.x, "--out", dir / "k.npy"}}}, "kernel");
+  INFO(r.err);
+  CHECK(r.exit_code == 2);
+  CHECK(count(r.err, "sgntk: error: only `sgntk train` runs across MPI ranks so far; run `sgntk kernel` as one "
+                     "process") == 1);
+  CHECK_FALSE(fs::exists(dir / "k.npy"));
 }
