@@ -8,7 +8,6 @@
 #include <csignal>
 #include <exception>
 #include <iostream>
-#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -58,15 +57,17 @@ int main(int argc, char** argv) {
   }
 
   const auto subcommands = app.get_subcommands({});
-  if (const std::optional<int> ranks = sgntk::mpi::launcher_size(); ranks && *ranks > 1) {
+  // The job's size: MPI's own, or (without MPI) what the launcher announced.
+  const int ranks = sgntk::mpi::built_with_mpi() ? world.size : sgntk::mpi::launcher_size().value_or(1);
+  if (ranks > 1) {
     std::string refusal;
     if (!sgntk::mpi::built_with_mpi())
       refusal = fmt::format("this sgntk was built without MPI, so it cannot join the {} ranks of mpirun; run it as "
-                            "one process or build it with MPI (README, \"Scale\")", *ranks);
+                            "one process or build it with MPI (README, \"Scale\")", ranks);
     for (const CLI::App* command : subcommands)
       if (refusal.empty() && command->parsed() && !runs_across_ranks(*command))
         refusal = fmt::format("only `sgntk train` runs across MPI ranks so far; run `sgntk {}` as one process, "
-                              "not under mpirun with {} ranks", command->get_name(), *ranks);
+                              "not under mpirun with {} ranks", command->get_name(), ranks);
     if (!refusal.empty()) {
       if (world.root()) std::cerr << "sgntk: error: " << refusal << "\n";
       return exit_usage;
