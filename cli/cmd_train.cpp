@@ -15,17 +15,21 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/common_options.h"
 #include "cli/compile_network.h"
+#include "cli/ensemble_ranks.h"
 #include "cli/exit_codes.h"
 #include "cli/jobs/jobs.h"
 #include "cli/jobs/kinds.h"
 #include "cli/progress.h"
+#include "cli/rank_steps.h"
 #include "cli/stop_signals.h"
 #include "runtime/errors.h"
 #include "runtime/matrix_io.h"
+#include "runtime/mpi/world.h"
 #include "runtime/output_lock.h"
 
 namespace sgntk::cli {
@@ -107,18 +111,15 @@ class OutputDirectory {
   bool committed_ = false;
 };
 
-int run_train(const TrainArgs& args) {
-  const auto compiled = compile_network(args.spec, args.common);
-  if (!compiled) return exit_input_error;
-  const runtime::KernelProgram* program = &compiled->program;
-
+// The job of `args` on `program`, its data read and checked.
+runtime::EnsembleTraining training_job(const TrainArgs& args, const runtime::KernelProgram& program) {
   runtime::EnsembleTraining job;
   job.x = runtime::read_matrix(args.x);
   job.y = runtime::read_matrix(args.y);
-  runtime::check_data(*program, job.x, &job.y, fmt::format("--x '{}'", args.x).c_str());
+  runtime::check_data(program, job.x, &job.y, fmt::format("--x '{}'", args.x).c_str());
   if (!args.eval.empty()) {
     job.eval = runtime::read_matrix(args.eval);
-    runtime::check_data(*program, job.eval, nullptr, fmt::format("--eval '{}'", args.eval).c_str());
+    runtime::check_data(program, job.eval, nullptr, fmt::format("--eval '{}'", args.eval).c_str());
   }
   job.settings.learning_rate = args.lr;
   job.settings.steps = args.steps;
@@ -129,30 +130,65 @@ int run_train(const TrainArgs& args) {
   job.ensemble = args.ensemble;
   job.threads = args.common.threads;
   job.precision = *jobs::kind_from<runtime::Precision>(args.precision);  // checked by --precision
+  return job;
+}
 
-  OutputDirectory out(args.out, "sgntk train " + args.spec);
+// One process trains the whole ensemble. Under mpirun every rank compiles the spec, reads the
+// data and trains its block of the ensemble (ensemble_ranks.h); rank 0 alone owns the
+// output directory, shows progress (of its own block), gathers the results and writes them.
+// Each step ends with the ranks agreeing on its outcome (rank_steps.h).
+int run_train(const TrainArgs& args) {
+  const mpi::World& world = mpi::world();
+  std::optional<CompiledNetwork> compiled;
+  runtime::EnsembleTraining job;
+  if (const int code = on_every_rank([&] {
+        compiled = compile_network(args.spec, args.common);
+        if (!compiled) return exit_input_error;
+        job = training_job(args, compiled->program);
+        return exit_ok;
+      }))
+    return code;
+  const runtime::KernelProgram& program = compiled->program;
+
+  std::unique_ptr<OutputDirectory> out;
+  if (const int code = on_root([&] {
+        out = std::make_unique<OutputDirectory>(args.out, "sgntk train " + args.spec);
+        return exit_ok;
+      }))
+    return code;
+
+  const EnsembleBlock block = ensemble_block(args.ensemble, world.rank, world.size);
   // Workers report finished network-steps; whichever thread gets the lock redraws the bar.
-  Progress progress(fmt::format("training {} networks", args.ensemble), args.common.quiet);
+  Progress progress(fmt::format("training {} networks", args.ensemble), args.common.quiet || !world.root());
   std::atomic<long> done{0};
   std::mutex draw;
-  const double total = static_cast<double>(args.ensemble) * std::max(1L, args.steps);
+  const double total = static_cast<double>(block.count) * std::max(1L, args.steps);
   if (progress.enabled())
     job.progress = [&](long steps) {
       const long now = done += steps;
       if (std::unique_lock lock(draw, std::try_to_lock); lock) progress.update(now / total);
     };
   job.cancelled = stop_requested;  // SIGINT, SIGTERM: polled after every step (run_stoppable)
-  const runtime::EnsembleResult result = jobs::train(*program, job);
-  if (stop_requested()) throw runtime::Cancelled();  // a signal after the last step: the old result stays
+  runtime::EnsembleResult result;
+  if (const int code = on_every_rank([&] {
+        result = train_block(program, job, block);
+        if (stop_requested()) throw runtime::Cancelled();  // a signal after the last step: the old result stays
+        return exit_ok;
+      }))
+    return code;
+  if (world.size > 1) result = gather_ensemble(result, job);
 
-  runtime::write_files_atomically({
-      out.npy("outputs.npy", result.outputs.data(), result.outputs_shape),
-      out.npy("save_steps.npy", as_doubles(job.save_at).data(), {static_cast<long>(job.save_at.size())}),
-      out.npy("loss.npy", result.loss.data(), {args.ensemble, static_cast<long>(result.loss_steps.size())}),
-      out.npy("loss_steps.npy", as_doubles(result.loss_steps).data(), {static_cast<long>(result.loss_steps.size())}),
+  return on_root([&] {
+    jobs::refuse_non_finite_in_ensemble(result, args.ensemble);
+    runtime::write_files_atomically({
+        out->npy("outputs.npy", result.outputs.data(), result.outputs_shape),
+        out->npy("save_steps.npy", as_doubles(job.save_at).data(), {static_cast<long>(job.save_at.size())}),
+        out->npy("loss.npy", result.loss.data(), {args.ensemble, static_cast<long>(result.loss_steps.size())}),
+        out->npy("loss_steps.npy", as_doubles(result.loss_steps).data(), {static_cast<long>(result.loss_steps.size())}),
+    });
+    out->commit();
+    return exit_ok;
   });
-  out.commit();
-  return exit_ok;
 }
 
 }  // namespace

@@ -8,6 +8,7 @@ packages=(
   libboost-dev libboost-math-dev           # Spirit X3, Boost.Math (header-only parts), Boost.DLL
   libeigen3-dev libtbb-dev libopenblas-dev
   doctest-dev libcli11-dev libfmt-dev libsleef-dev
+  libopenmpi-dev openmpi-bin               # MPI (optional at build time): train across ranks
   clang-14 libclang-rt-14-dev libfuzzer-14-dev   # the fuzz target (ASan + UBSan + libFuzzer)
   python3 python3-numpy python3-matplotlib  # plotting of the paper's figures
   python3-dev python3-venv                  # the Python package (its venv: scripts/python-env.sh)

@@ -15,10 +15,14 @@ std::vector<double> empirical(const runtime::KernelProgram& program, const runti
   return k;
 }
 
+void refuse_non_finite_in_ensemble(const runtime::EnsembleResult& result, long ensemble) {
+  refuse_non_finite(result.outputs.data(), result.outputs_shape, "the output of the trained networks");
+  refuse_non_finite(result.loss.data(), {ensemble, static_cast<long>(result.loss_steps.size())}, "the training loss");
+}
+
 runtime::EnsembleResult train(const runtime::KernelProgram& program, const runtime::EnsembleTraining& job) {
   runtime::EnsembleResult result = runtime::train_ensemble(program, job);
-  refuse_non_finite(result.outputs.data(), result.outputs_shape, "the output of the trained networks");
-  refuse_non_finite(result.loss.data(), {job.ensemble, static_cast<long>(result.loss_steps.size())}, "the training loss");
+  refuse_non_finite_in_ensemble(result, job.ensemble);
   return result;
 }
 

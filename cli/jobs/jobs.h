@@ -86,6 +86,9 @@ void warn_infinite_diagonal(const sema::Module& module, const runtime::KernelPro
 std::vector<double> empirical(const runtime::KernelProgram& program, const runtime::EmpiricalJob& job);
 
 runtime::EnsembleResult train(const runtime::KernelProgram& program, const runtime::EnsembleTraining& job);
+// The rule for non-finite results of train() on a whole ensemble's result (outputs, then loss), for results that
+// were put together from parts (cli/ensemble_ranks.h).
+void refuse_non_finite_in_ensemble(const runtime::EnsembleResult& result, long ensemble);
 
 runtime::Prediction predict(const runtime::KernelProgram& program, runtime::PredictKind kind,
                             const runtime::RowMatrix& x_train, const runtime::RowMatrix& y_train,
