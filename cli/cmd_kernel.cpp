@@ -107,8 +107,9 @@ RunFunction register_kernel(CLI::App& app) {
                 "and .NAME.partial.bands) and compute only the missing ones when run again with the same inputs");
   add_common_options(*sub, args->common,
                      option_network | option_set | option_threads | option_plugin_path | option_tolerance | option_quiet);
-  sub->footer("A NaN entry is an error and nothing is written; +inf is kept (with a warning) where the naive NTK of\n"
-              "a jump activation diverges on the diagonal.");
+  sub->footer("A NaN entry is an error and nothing is written; +inf is kept (with a warning) only where the naive NTK\n"
+              "of a jump activation (or the SG-NTK of a jump layer without a surrogate) diverges on the diagonal.\n"
+              "Any other infinite entry is an overflow: an error, and nothing is written.");
   return [args] { return run_stoppable([&] { return run_kernel(*args); }); };
 }
 
