@@ -70,11 +70,8 @@ struct BadEntries {
 };
 
 bool infinity_meant(const KernelProgram& program, KernelKind kind) {
-  for (const LayerProgram& layer : program.hidden)
-    if ((kind == KernelKind::ntk && layer.ntk.infinite_on_diagonal) ||
-        (kind == KernelKind::sgntk && layer.sgntk.infinite_on_diagonal))
-      return true;
-  return false;
+  return std::any_of(program.hidden.begin(), program.hidden.end(),
+                     [kind](const LayerProgram& layer) { return infinite_on_diagonal(layer, kind); });
 }
 
 struct TileJob {
@@ -137,6 +134,11 @@ bool symmetric_given_diagonal(const KernelProgram& program, KernelKind kind, con
 
 bool kernel_is_symmetric(const KernelProgram& program, KernelKind kind, const RowMatrix& x1) {
   return symmetric_given_diagonal(program, kind, diagonal_recursion(program, x1, KernelKind::nngp));
+}
+
+bool infinite_on_diagonal(const LayerProgram& layer, KernelKind kind) {
+  return (kind == KernelKind::ntk && layer.ntk.infinite_on_diagonal) ||
+         (kind == KernelKind::sgntk && layer.sgntk.infinite_on_diagonal);
 }
 
 namespace {

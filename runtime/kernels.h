@@ -84,6 +84,10 @@ KernelSummary compute_kernel_bands(const KernelProgram& program, KernelKind kind
 RowMatrix compute_kernel(const KernelProgram& program, KernelKind kind, const RowMatrix& x1, const RowMatrix* x2,
                          const KernelOptions& options = {});
 
+// Whether `layer` makes kind's kernel +inf where x = x': E[delta(u) delta(v)] in the NTK of a jump
+// layer, or in the SG-NTK of one without a surrogate. The only infinity a kernel may hold.
+bool infinite_on_diagonal(const LayerProgram& layer, KernelKind kind);
+
 // True when the kernel matrix of `kind` on x1 against itself is symmetric for this program.
 bool kernel_is_symmetric(const KernelProgram& program, KernelKind kind, const RowMatrix& x1);
 

@@ -17,9 +17,7 @@ TrainingEngine<Scalar>::TrainingEngine(const FiniteNetwork<Scalar>& net, const M
     : n_(static_cast<int>(x.rows())), y_(y), learning_rate_(static_cast<Scalar>(settings.learning_rate)) {
   const KernelProgram& program = net.program();
   const long ldx = padded<Scalar>(x.cols());
-  x_.assign(static_cast<std::size_t>(n_ * ldx), Scalar(0));
-  for (int i = 0; i < n_; ++i)
-    for (long j = 0; j < x.cols(); ++j) x_[i * ldx + j] = x(i, j);
+  x_ = padded_rows(x, ldx);
   long lda = ldx, widest = 0;
   for (int l = 0; l < net.layer_count(); ++l) {
     Layer L;
@@ -106,8 +104,7 @@ void TrainingEngine<Scalar>::forward_layer(Layer& L, const Scalar* in) {
     L.since_product = 0;
   }
   L.updated = false;
-  for (int i = 0; i < n_; ++i)
-    for (long k = 0; k < L.ld; ++k) L.h[i * L.ld + k] = L.scale * L.p[i * L.ld + k] + L.bias_scale * L.b[k];
+  pre_activation(L, L.p.data(), L.h.data(), n_);
   if (L.activation) apply_pointwise(*L.activation, L.h.data(), L.out.data(), L.h.size());
 }
 
@@ -154,17 +151,28 @@ void TrainingEngine<Scalar>::update() {
 }
 
 template <class Scalar>
+void TrainingEngine<Scalar>::pre_activation(const Layer& L, const Scalar* p, Scalar* h, int rows) {
+  for (int i = 0; i < rows; ++i)
+    for (long k = 0; k < L.ld; ++k) h[i * L.ld + k] = L.scale * p[i * L.ld + k] + L.bias_scale * L.b[k];
+}
+
+template <class Scalar>
+typename TrainingEngine<Scalar>::Buffer TrainingEngine<Scalar>::padded_rows(const Matrix& points, long ld) {
+  Buffer out(static_cast<std::size_t>(points.rows() * ld), Scalar(0));
+  for (long i = 0; i < points.rows(); ++i)
+    for (long j = 0; j < points.cols(); ++j) out[i * ld + j] = points(i, j);
+  return out;
+}
+
+template <class Scalar>
 typename TrainingEngine<Scalar>::Matrix TrainingEngine<Scalar>::outputs(const Matrix& points) const {
   const auto m = static_cast<int>(points.rows());
-  Buffer in(static_cast<std::size_t>(m * layers_.front().lda), Scalar(0)), p, h;
-  for (int i = 0; i < m; ++i)
-    for (long j = 0; j < points.cols(); ++j) in[i * layers_.front().lda + j] = points(i, j);
+  Buffer in = padded_rows(points, layers_.front().lda), p, h;
   for (const Layer& L : layers_) {
     p.assign(static_cast<std::size_t>(m * L.ld), Scalar(0));
     h.resize(p.size());
     sweeps<Scalar>().product(in.data(), L.lda, m, L.n_in, L.w.data(), L.ld, p.data(), false);
-    for (int i = 0; i < m; ++i)
-      for (long k = 0; k < L.ld; ++k) h[i * L.ld + k] = L.scale * p[i * L.ld + k] + L.bias_scale * L.b[k];
+    pre_activation(L, p.data(), h.data(), m);
     if (!L.activation) break;
     in.resize(h.size());
     apply_pointwise(*L.activation, h.data(), in.data(), h.size());

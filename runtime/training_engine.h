@@ -78,6 +78,11 @@ class TrainingEngine {
   };
 
   void forward_layer(Layer& layer, const Scalar* in);
+  // h = scale p + bias_scale b for `rows` samples (row stride layer.ld): the affine part of the
+  // forward pass, shared by training and outputs().
+  static void pre_activation(const Layer& layer, const Scalar* p, Scalar* h, int rows);
+  // points (rows x d) into a zero-padded buffer of row stride ld.
+  static Buffer padded_rows(const Matrix& points, long ld);
   bool update_product(Layer& layer, const Scalar* in);
 
   std::vector<Layer> layers_;

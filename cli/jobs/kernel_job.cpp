@@ -60,12 +60,11 @@ void warn_infinite_diagonal(const sema::Module& module, const runtime::KernelPro
                             runtime::KernelKind kind, Diagnostics& diags) {
   // The NTK carries E[phi'(u) phi'(v)] of the true derivative, and so does the SG-NTK of a layer
   // without a surrogate (it has nothing else to pair phi' with); the NNGP has no derivative.
-  if (kind == runtime::KernelKind::nngp) return;
   const bool sgntk = kind == runtime::KernelKind::sgntk;
   const sema::Network* network = module.find_network(program.network);
   for (std::size_t l = 0; l < program.hidden.size(); ++l) {
     const runtime::LayerProgram& hidden = program.hidden[l];
-    if (!(sgntk ? hidden.sgntk : hidden.ntk).infinite_on_diagonal) continue;
+    if (!runtime::infinite_on_diagonal(hidden, kind)) continue;
     const sema::Layer& layer = network->hidden[l];
     const SourceRange where = layer.activation && layer.activation->where.file ? layer.activation->where : layer.where;
     // The activation as the user wrote it (a name or the inline expression's text); the
