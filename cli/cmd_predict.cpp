@@ -5,12 +5,16 @@
 //   --out FILE  [n_test, 2 * outputs]: the mean of output 1..k, then its standard deviation
 //               (the std columns repeat: every output has the same covariance)
 //   --cov FILE  [n_test, n_test]: the covariance C_t(x_i, x_j) of the outputs (optional)
-// as .csv or .npy by extension. Either every file is written or none.
+// as .csv or .npy by extension. Either every file is written or none. An .npy --cov larger than
+// --memory-budget (or any, with --out-of-core) streams to its file band by band.
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstdint>
+#include <filesystem>
 #include <iostream>
-#include <utility>
+#include <string>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/common_options.h"
@@ -18,6 +22,7 @@
 #include "cli/exit_codes.h"
 #include "cli/jobs/jobs.h"
 #include "cli/jobs/kinds.h"
+#include "cli/progress.h"
 #include "cli/stop_signals.h"
 #include "runtime/matrix_io.h"
 
@@ -27,6 +32,8 @@ namespace {
 struct PredictArgs {
   std::string spec, kind, x_train, y_train, x_test, t = "inf", out, cov;
   double diag_reg = 0.0;
+  std::uint64_t memory_budget = 0;  // 0: jobs::default_memory_budget()
+  bool out_of_core = false;
   CommonOptions common;
 };
 
@@ -45,6 +52,10 @@ int run_predict(const PredictArgs& args) {
       std::cerr << fmt::format("sgntk: error: output '{}' must end in .csv or .npy\n", path);
       return exit_usage;
     }
+  if (args.out_of_core && std::filesystem::path(args.cov).extension() != ".npy") {
+    std::cerr << fmt::format("sgntk: error: --out-of-core needs an .npy --cov, not '{}'\n", args.cov);
+    return exit_usage;
+  }
   const auto compiled = compile_network(args.spec, args.common);
   if (!compiled) return exit_input_error;
   const runtime::KernelProgram* program = &compiled->program;
@@ -52,24 +63,22 @@ int run_predict(const PredictArgs& args) {
   runtime::PredictOptions options;
   options.t = *parse_time(args.t);  // validated by the option's check
   options.diag_reg = args.diag_reg;
-  options.covariance = !args.cov.empty();
   options.threads = args.common.threads;
   options.cancelled = stop_requested;  // SIGINT, SIGTERM: polled before every kernel tile (run_stoppable)
   const runtime::RowMatrix x_train = runtime::read_matrix(args.x_train);
   const runtime::RowMatrix y_train = runtime::read_matrix(args.y_train);
   const runtime::RowMatrix x_test = runtime::read_matrix(args.x_test);
-  const runtime::Prediction p = jobs::predict(*program, *jobs::kind_from<runtime::PredictKind>(args.kind), x_train,
-                                              y_train, x_test, options);  // --kind is checked
-  if (stop_requested()) throw runtime::Cancelled();  // a signal during the solve: the older outputs stay
-  for (const std::string& w : p.warnings) std::cerr << "sgntk: warning: " << w << "\n";
-
-  const Eigen::Index k = p.mean.cols();
-  runtime::RowMatrix mean_std(p.mean.rows(), 2 * k);
-  mean_std.leftCols(k) = p.mean;
-  mean_std.rightCols(k) = p.std.replicate(1, k);
-  std::vector<std::pair<std::string, std::string>> files{{args.out, runtime::matrix_bytes(args.out, mean_std)}};
-  if (!args.cov.empty()) files.emplace_back(args.cov, runtime::matrix_bytes(args.cov, p.cov));
-  runtime::write_files_atomically(files);
+  std::vector<std::string> warnings;
+  {
+    Progress progress(fmt::format("{} prediction", args.kind), args.common.quiet);  // erased before the warnings
+    if (progress.enabled()) options.progress = [&](double f) { progress.update(f); };
+    const jobs::PredictFiles files{args.out, args.cov, static_cast<std::size_t>(args.memory_budget),
+                                   args.out_of_core};
+    warnings = jobs::predict_to_files(*program, *jobs::kind_from<runtime::PredictKind>(args.kind), x_train, y_train,
+                                      x_test, options, files)
+                   .warnings;  // --kind is checked
+  }
+  for (const std::string& w : warnings) std::cerr << "sgntk: warning: " << w << "\n";
   return exit_ok;
 }
 
@@ -84,7 +93,11 @@ RunFunction register_predict(CLI::App& app) {
       "Output: --out holds n_test rows and 2*outputs columns: the predicted mean of each output, then its\n"
       "standard deviation (the same for every output). --cov holds the n_test x n_test covariance.\n"
       "Loss (1/2N) sum_i (f(x_i) - y_i)^2; kernel K = NTK (gradient descent), SG-NTK (surrogate gradient\n"
-      "learning) or NNGP (readout only; t = inf is the NNGP posterior, Sigma kernel regression).");
+      "learning) or NNGP (readout only; t = inf is the NNGP posterior, Sigma kernel regression).\n"
+      "Memory: K(X,X) and its factorisation (N_train x N_train) must fit, several times over at a finite t;\n"
+      "the test points go in blocks. A streamed --cov holds one band of rows (and its prior) plus the solved\n"
+      "test rows, 2 x n_test x N_train doubles while they fit in half the budget (else they are recomputed\n"
+      "for every band): peak O(N_train^2 + band x (N_train + n_test)). The bytes are those of the in-memory path.");
   sub->add_option("spec", args->spec, "Spec file (.sgntk)")->required();
   sub->add_option("--kind", args->kind, "Training kernel: ntk (gradient descent), sgntk (surrogate gradients), nngp")
       ->required()
@@ -105,7 +118,13 @@ RunFunction register_predict(CLI::App& app) {
       ->check(CLI::NonNegativeNumber);
   sub->add_option("--out", args->out, "Output: mean and std, [n_test, 2*outputs] (.csv or .npy)")->required();
   sub->add_option("--cov", args->cov, "Also write the covariance, [n_test, n_test] (.csv or .npy)");
-  add_common_options(*sub, args->common, option_network | option_set | option_threads | option_plugin_path | option_tolerance);
+  sub->add_option("--memory-budget", args->memory_budget,
+                  "Memory for the covariance (e.g. 2G, 512M; default: 1/8 of physical memory): an .npy --cov larger "
+                  "than this streams to its file in bands of rows of at most 1/32 of it")
+      ->transform(CLI::AsSizeValue(false));
+  sub->add_flag("--out-of-core", args->out_of_core, "Stream an .npy --cov to its file whatever its size");
+  add_common_options(*sub, args->common,
+                     option_network | option_set | option_threads | option_plugin_path | option_tolerance | option_quiet);
   return [args] { return run_stoppable([&] { return run_predict(*args); }); };
 }
 

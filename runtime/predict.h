@@ -7,15 +7,23 @@
 //     C_t(x,x') = Sigma(x,x') - A_t(x) Sigma(X,x') - Sigma(x,X) A_t(x')^T + A_t(x) Sigma(X,X) A_t(x')^T
 // With K = Sigma and t = inf this is the NNGP posterior ("Sigma kernel regression").
 // K(X,X) of the SG-NTK is not symmetric: everything here uses LU and general eigenvalues.
+//
+// Every prediction runs one blocked computation (predict_tiles.h): K(X,X) is factorised once
+// (N_train x N_train must fit in memory), then the test points go by tiles of predict_tile_rows,
+// and the covariance by bands of rows, each entry computed once in a tile whose arithmetic does
+// not depend on the band height. So the covariance can stream to a file band by band
+// (predict_in_bands) and still be bitwise the matrix predict() returns.
 #pragma once
 #include <Eigen/Core>
 #include <cmath>
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "runtime/matrix_io.h"
 #include "runtime/bound_program.h"
+#include "runtime/kernels.h"
 #include "runtime/kinds.h"
 
 namespace sgntk::runtime {
@@ -29,6 +37,7 @@ struct PredictOptions {
   bool covariance = true;  // false: `cov` stays empty (std is still computed, from diagonals)
   int threads = 0;         // kernel evaluation threads, as KernelOptions::threads
   std::function<bool()> cancelled;  // polled before every kernel tile, as KernelOptions::cancelled
+  std::function<void(double)> progress;  // 0..1, from the calling thread, as KernelOptions::progress
 };
 
 struct Prediction {
@@ -44,6 +53,36 @@ struct Prediction {
 // Throws DataError for bad shapes / ill-posed systems (message says why).
 Prediction predict(const KernelProgram& program, PredictKind kind, const RowMatrix& x_train,
                    const RowMatrix& y_train, const RowMatrix& x_test, const PredictOptions& options);
+
+// The covariance of a large test set, band by band, for an output that does not fit in memory.
+// Band b holds the rows [r0, r1) = [b * band_rows, ...) of the n_test x n_test covariance from
+// column r0 on (KernelBand with symmetric = true and c0 = r0: the receiver writes the mirror, the
+// columns before r0 are earlier bands' mirror); every entry is finite (else DataError before any
+// band holding it is passed on) and bitwise the entry predict() returns.
+// Peak memory: K(X,X) and its factorisation, O(N_train^2); one band and its prior Sigma, 2 x
+// band_rows x n_test doubles; and the solved test rows A = K(x,X) M and Z = A Sigma(X,X) -
+// 2 Sigma(x,X): held for every test point (2 x n_test x N_train doubles) with hold_test_rows,
+// else recomputed (their kernels too) for the later rows of every band: O(band_rows x N_train).
+struct CovarianceBands {
+  std::size_t band_rows = 0;  // a positive multiple of predict_tile_rows
+  bool hold_test_rows = true;
+  std::function<void(const KernelBand&)> band;  // each band, in order, from the calling thread
+};
+
+// Test points per tile: a multiple of the kernel engine's tile side, so that a tile's kernel
+// entries are the same bits in every band.
+inline constexpr std::size_t predict_tile_rows = 64;
+
+// The band height and holding for a covariance of n_test x n_test under `memory_budget` bytes:
+// the band and its prior take at most 1/32 of it (at least one tile), the held test rows at most
+// half of it.
+CovarianceBands covariance_bands(std::size_t n_train, std::size_t n_test, std::size_t memory_budget);
+
+// predict() with options.covariance, the covariance passed to bands.band instead of held:
+// the result's cov stays empty; mean, std and warnings as predict().
+Prediction predict_in_bands(const KernelProgram& program, PredictKind kind, const RowMatrix& x_train,
+                            const RowMatrix& y_train, const RowMatrix& x_test, const PredictOptions& options,
+                            const CovarianceBands& bands);
 
 // Lower level, on precomputed kernel matrices (for tests and for sweeps that reuse kernels).
 // Shapes: k_test_train and sigma_test_train n_test x N, k_train_train and sigma_train_train N x N,

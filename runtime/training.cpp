@@ -7,10 +7,10 @@
 #include <tbb/task_arena.h>
 
 #include <cmath>
-#include <mutex>
 #include <string>
 
 #include "runtime/errors.h"
+#include "runtime/single_threaded_blas.h"
 #include "runtime/training_engine.h"
 
 namespace sgntk::runtime {
@@ -109,24 +109,6 @@ Gradient<Scalar> loss_gradient(const FiniteNetwork<Scalar>& net, const typename 
   });
   return g;
 }
-
-#ifdef SGNTK_HAVE_OPENBLAS
-extern "C" void openblas_set_num_threads(int);  // cblas.h of OpenBLAS, not on the include path
-#endif
-
-namespace {
-
-// Eigen's products go to OpenBLAS when the build found it (CMakeLists.txt). OpenBLAS would start
-// its own threads inside every TBB task (oversubscription, and a split of the sums that could
-// depend on the thread count), so it runs single-threaded: one network per task is the parallelism.
-void use_single_threaded_blas() {
-#ifdef SGNTK_HAVE_OPENBLAS
-  static std::once_flag once;
-  std::call_once(once, [] { openblas_set_num_threads(1); });
-#endif
-}
-
-}  // namespace
 
 void for_each_network(long count, int threads, const std::function<void(long)>& body) {
   use_single_threaded_blas();

@@ -94,6 +94,22 @@ runtime::Prediction predict(const runtime::KernelProgram& program, runtime::Pred
                             const runtime::RowMatrix& x_train, const runtime::RowMatrix& y_train,
                             const runtime::RowMatrix& x_test, const runtime::PredictOptions& options);
 
+// The prediction into files: `out` the mean and std ([n_test, 2 * outputs]), `cov` the
+// covariance, each optional, both written or neither. An .npy `cov` larger than the memory budget (as
+// KernelFileOptions; or any, with out_of_core) streams band by band into its file
+// (runtime::predict_in_bands): peak memory O(N_train^2 + band x (N_train + n_test)), not the
+// covariance's; the same bytes as in memory. Returns the prediction without its covariance.
+struct PredictFiles {
+  std::string out, cov;
+  std::size_t memory_budget = 0;  // 0: default_memory_budget()
+  bool out_of_core = false;
+};
+bool predict_out_of_core(std::size_t n_test, const PredictFiles& files);
+runtime::Prediction predict_to_files(const runtime::KernelProgram& program, runtime::PredictKind kind,
+                                     const runtime::RowMatrix& x_train, const runtime::RowMatrix& y_train,
+                                     const runtime::RowMatrix& x_test, runtime::PredictOptions options,
+                                     const PredictFiles& files);
+
 // What the NaN rule throws: a DataError, so every command reports it as bad input (exit 1).
 struct NanResult : runtime::DataError {
   using runtime::DataError::DataError;

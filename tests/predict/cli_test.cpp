@@ -7,6 +7,7 @@
 
 #include "runtime/matrix_io.h"
 #include "tests/predict/predict_fixture.h"
+#include "tests/support/read_file.h"
 #include "tests/support/run_process.h"
 
 namespace {
@@ -152,4 +153,54 @@ TEST_CASE("sgntk predict: bad data exits 1, bad usage 2, and no output is left b
     CHECK(run({"--x-test", grid, "--kind", "gp", "--out", s.path("p.csv")}).exit_code == 2);
   }
   CHECK(s.files() == 2 + fs::exists(s.path("x3.csv")));
+}
+
+TEST_CASE("sgntk predict streams an .npy --cov past --memory-budget: the same bytes as in memory, held or recomputed") {
+  const Scratch s("streamed");
+  const RowMatrix test_points = test::circle(300, [](int i) { return 0.5 + 0.25 * (i % 3); });
+  const std::string x_test = s.path("x_test.npy");
+  runtime::write_matrix(x_test, test_points);
+  auto predict = [&](const std::string& out, const std::string& cov, std::vector<std::string> extra) {
+    std::vector<std::string> args{"predict", "specs/paper/sign_sgl.sgntk", "--kind", "sgntk", "--x-train", s.x_train,
+                                  "--y-train", s.y_train, "--x-test", x_test, "--t", "3000", "--out", s.path(out),
+                                  "--cov", s.path(cov)};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto r = run_sgntk(args);
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.empty());
+  };
+  predict("p.npy", "c.npy", {"--threads", "2"});  // 720 KB: in memory under the default budget
+  // 64K: bands of one tile, the solved test rows (2 x 300 x 15 doubles) recomputed for every band;
+  // 600K: held; --out-of-core with the default budget: one band of all rows.
+  predict("p_small.npy", "c_small.npy", {"--memory-budget", "64K", "--threads", "1"});
+  predict("p_held.npy", "c_held.npy", {"--memory-budget", "600K"});
+  predict("p_ooc.npy", "c_ooc.npy", {"--out-of-core"});
+  const std::string want_cov = test::read_file(s.path("c.npy")), want_out = test::read_file(s.path("p.npy"));
+  CHECK(want_cov.size() == 128 + 300 * 300 * 8);
+  for (const char* name : {"small", "held", "ooc"}) {
+    CAPTURE(name);
+    CHECK(test::read_file(s.path(std::string("c_") + name + ".npy")) == want_cov);
+    CHECK(test::read_file(s.path(std::string("p_") + name + ".npy")) == want_out);
+  }
+  CHECK(s.files() == 3 + 8);  // no temporaries
+}
+
+TEST_CASE("sgntk predict --out-of-core needs an .npy --cov (exit 2), and a --cov equal to --out is refused (exit 1)") {
+  const Scratch s("streamed_usage");
+  const std::vector<std::string> base{"predict", "specs/paper/sign_sgl.sgntk", "--kind", "sgntk", "--x-train",
+                                      s.x_train, "--y-train", s.y_train, "--x-test", grid, "--out-of-core"};
+  auto run = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_sgntk(args);
+  };
+  auto r = run({"--out", s.path("p.npy"), "--cov", s.path("c.csv")});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--out-of-core needs an .npy --cov") != std::string::npos);
+  CHECK(run({"--out", s.path("p.npy")}).exit_code == 2);
+  r = run({"--out", s.path("c.npy"), "--cov", s.path("c.npy")});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("cannot write the same file twice") != std::string::npos);
+  CHECK(s.files() == 2);
 }
