@@ -34,11 +34,9 @@ struct KernelArgs {
 // every thread count).
 std::string resume_identity(const KernelArgs& args) {
   std::ifstream in(args.spec, std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  text += fmt::format("\n--network {}\n--tolerance {:a}\n", args.common.network, args.common.tolerance);
-  for (const std::string& set : args.common.sets) text += "--set " + set + "\n";
-  for (const std::string& path : args.common.plugin_paths) text += "--plugin-path " + path + "\n";
-  return text;
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return jobs::kernel_resume_identity(text, args.common.network, args.common.tolerance, args.common.sets,
+                                      args.common.plugin_paths);
 }
 
 int run_kernel(const KernelArgs& args) {

@@ -55,6 +55,12 @@ struct KernelFileOptions {
   std::function<void(const std::string&)> notice;  // a line for the user (a resumed run says so)
 };
 
+// KernelFileOptions::resume_identity for a spec of `spec_text` compiled with these options: the
+// text and every option that changes an entry (not the threads: entries are the same bits for
+// every thread count). The CLI and the Python package use it alike.
+std::string kernel_resume_identity(const std::string& spec_text, const std::string& network, double tolerance,
+                                   const std::vector<std::string>& sets, const std::vector<std::string>& plugin_paths);
+
 // 1/8 of the machine's physical memory.
 std::size_t default_memory_budget();
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import collections
 import functools
 import os
+import re
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Sequence, Tuple, Union
 
@@ -14,6 +15,8 @@ from ._arrays import as_array, as_optional_array
 
 ArrayLike = Any
 Progress = Optional[Callable[[float], Any]]
+PathLike = Union[str, os.PathLike]
+Size = Union[None, int, str]
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -46,6 +49,34 @@ def plugin_search_path(plugin_path: Union[None, str, os.PathLike, Iterable[Union
     if installed.is_dir():
         paths.append(str(installed))
     return paths
+
+
+_SIZE_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+
+def _memory_budget(size: Size) -> int:
+    """Bytes of a ``memory_budget``: None (0: the default, 1/8 of physical memory), an int of
+    bytes, or a string as the CLI's ``--memory-budget`` ("4G", "512M", "64K"; powers of 1024)."""
+    if size is None:
+        return 0
+    if isinstance(size, str):
+        match = re.fullmatch(r"\s*(\d+(?:\.\d*)?)\s*([KMGT]?)(?:i?B)?\s*", size, re.IGNORECASE)
+        if not match:
+            raise ValueError(f"memory_budget must be a number of bytes or a size like '4G', not {size!r}")
+        size = int(float(match.group(1)) * _SIZE_UNITS[match.group(2).upper()])
+    elif isinstance(size, bool) or not isinstance(size, (int, np.integer)):
+        raise TypeError(f"memory_budget must be an int of bytes or a string like '4G', not {type(size).__name__}")
+    if size <= 0:
+        raise ValueError(f"memory_budget must be positive, not {size}")
+    return int(size)
+
+
+def _file_result(path: str) -> np.ndarray:
+    """What a result written to ``path`` reads back as: a read-only np.memmap of an .npy (nothing
+    is loaded until used), the array of a .csv."""
+    if path.endswith(".csv"):
+        return np.loadtxt(path, delimiter=",", ndmin=2)
+    return np.load(path, mmap_mode="r")
 
 
 def _threads(threads: Optional[int]) -> int:
@@ -109,7 +140,8 @@ class Network:
 
     # ---- infinite width ----------------------------------------------------------------------
     def kernel(self, x1: ArrayLike, x2: Optional[ArrayLike] = None, kind: str = "ntk",
-               threads: Optional[int] = None, progress: Progress = None) -> np.ndarray:
+               threads: Optional[int] = None, progress: Progress = None, out: Optional[PathLike] = None,
+               memory_budget: Size = None, out_of_core: bool = False, resume: bool = False) -> np.ndarray:
         """The infinite-width kernel matrix K[i, j] = K(x1_i, x2_j), shape (n1, n2), float64.
 
         kind: ``"nngp"`` (Sigma), ``"ntk"`` (Theta) or ``"sgntk"`` (the surrogate-gradient NTK;
@@ -117,8 +149,21 @@ class Network:
         Bitwise identical to ``sgntk kernel`` for every thread count. Warns (RuntimeWarning)
         where the naive NTK of a jump activation is +inf on the diagonal; a NaN entry raises
         DataError.
+
+        ``out``: a path (.npy, or .csv) to write the kernel to instead, as ``sgntk kernel --out``:
+        the same bytes, the file replaced only when complete. An .npy larger than
+        ``memory_budget`` (bytes, or a size such as ``"4G"``; default 1/8 of physical memory), or
+        any with ``out_of_core=True``, is computed out of core, band by band, so the matrix never
+        has to fit in memory; ``resume=True`` keeps the finished bands of an interrupted call
+        (beside ``out``, as ``.NAME.partial`` and ``.NAME.partial.bands``) and computes only the
+        missing ones when called again with the same spec, options and points. Returns the file
+        as a read-only ``np.memmap`` (``np.load(out, mmap_mode="r")``: pages are read when used;
+        ``np.array(K)`` copies it into memory).
         """
-        return self._core.kernel(as_array(x1), as_optional_array(x2), kind, _threads(threads), progress)
+        path = None if out is None else os.fspath(out)
+        k = self._core.kernel(as_array(x1), as_optional_array(x2), kind, _threads(threads), progress, path,
+                              _memory_budget(memory_budget), bool(out_of_core), bool(resume))
+        return k if path is None else _file_result(path)
 
     def kernel_fn(self, x1: ArrayLike, x2: Optional[ArrayLike] = None,
                   get: Union[str, Sequence[str]] = ("nngp", "ntk", "sgntk"),
@@ -133,8 +178,9 @@ class Network:
         return _kernel_tuple(fields)(*(self.kernel(a1, a2, kind=k, threads=threads) for k in fields))
 
     def predict(self, x_train: ArrayLike, y_train: ArrayLike, x_test: ArrayLike, kind: str = "sgntk",
-                t: float = np.inf, diag_reg: float = 0.0, cov: bool = False,
-                threads: Optional[int] = None) -> tuple:
+                t: float = np.inf, diag_reg: float = 0.0, cov: Union[bool, PathLike] = False,
+                threads: Optional[int] = None, progress: Progress = None, memory_budget: Size = None,
+                out_of_core: bool = False) -> tuple:
         """The infinite-width prediction after training for flow time ``t`` = lr * steps.
 
         kind: ``"ntk"`` (gradient descent), ``"sgntk"`` (surrogate gradient learning) or
@@ -143,12 +189,22 @@ class Network:
         neural-tangents' ``diag_reg``. Returns ``(mean, std)``: mean (n_test, outputs), std
         (n_test,); with ``cov=True`` also the (n_test, n_test) covariance. Ill-conditioning is
         warned about (RuntimeWarning); an ill-posed system raises DataError.
+
+        ``cov`` may be a path (.npy, or .csv) instead: the covariance is written there, as
+        ``sgntk predict --cov``, and returned as a read-only ``np.memmap`` of the file. An .npy
+        larger than ``memory_budget`` (bytes or ``"4G"``; default 1/8 of physical memory), or any
+        with ``out_of_core=True``, streams to the file band by band (K(X, X) must fit in memory;
+        peak memory O(N^2 + band x (N + n_test))), the same bytes as in memory.
         """
+        path = None if isinstance(cov, (bool, np.bool_)) or cov is None else os.fspath(cov)
         mean, std, covariance = self._core.predict(as_array(x_train), as_array(y_train), as_array(x_test), kind,
-                                                   float(t), float(diag_reg), bool(cov), _threads(threads))
+                                                   float(t), float(diag_reg), path is not None or bool(cov),
+                                                   _threads(threads), progress, path, _memory_budget(memory_budget),
+                                                   bool(out_of_core))
+        if path is not None:
+            return mean, std, _file_result(path)
         return (mean, std, covariance) if cov else (mean, std)
 
-    # ---- finite width ------------------------------------------------------------------------
     def train(self, x: ArrayLike, y: ArrayLike, lr: float = 0.1, steps: int = 1000, ensemble: int = 10,
               seed: int = 0, eval: Optional[ArrayLike] = None, save_at: Optional[Sequence[int]] = None,
               loss_every: int = 1, backprop: str = "surrogate", precision: str = "f64",

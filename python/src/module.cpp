@@ -33,8 +33,16 @@ NB_MODULE(_core, m) {
       .def_prop_ro("outputs", [](const Network& n) { return n.program().outputs; }, "Number of outputs")
       .def("check", &Network::check, "What `sgntk check SPEC` prints")
       .def("dump", &Network::dump, "stage"_a, "One stage's dump: 'ast', 'graph' or 'program'")
-      .def("kernel", &kernel, "x1"_a, "x2"_a.none(), "kind"_a, "threads"_a, "progress"_a.none(),
-           "K[i, j] = K(x1_i, x2_j) through the kernel job")
+      .def(
+          "kernel",
+          [](const Network& n, const InArray& x1, std::optional<InArray> x2, std::string kind, int threads,
+             nb::object progress, std::optional<std::string> out, std::uint64_t memory_budget, bool out_of_core,
+             bool resume) {
+            return kernel(n, x1, x2, kind, threads, std::move(progress), {out, memory_budget, out_of_core, resume});
+          },
+          "x1"_a, "x2"_a.none(), "kind"_a, "threads"_a, "progress"_a.none(), "out"_a.none(), "memory_budget"_a,
+          "out_of_core"_a, "resume"_a,
+          "K[i, j] = K(x1_i, x2_j) through the kernel job; with `out`, into that file as `sgntk kernel --out` (None)")
       .def(
           "empirical",
           [](const Network& n, const InArray& x1, std::optional<InArray> x2, std::string kind, long ensemble,
@@ -54,8 +62,18 @@ NB_MODULE(_core, m) {
           },
           "x"_a, "y"_a, "eval"_a.none(), "lr"_a, "steps"_a, "ensemble"_a, "seed"_a, "save_at"_a, "loss_every"_a,
           "backprop"_a, "precision"_a, "threads"_a, "progress"_a.none(), "Train an ensemble through the train job")
-      .def("predict", &predict, "x_train"_a, "y_train"_a, "x_test"_a, "kind"_a, "t"_a, "diag_reg"_a, "cov"_a,
-           "threads"_a, "(mean, std, cov or None) through the predict job");
+      .def(
+          "predict",
+          [](const Network& n, const InArray& x_train, const InArray& y_train, const InArray& x_test, std::string kind,
+             double t, double diag_reg, bool cov, int threads, nb::object progress, std::optional<std::string> cov_out,
+             std::uint64_t memory_budget, bool out_of_core) {
+            return predict(n, x_train, y_train, x_test, kind, t, diag_reg, cov, threads, std::move(progress),
+                           {cov_out, memory_budget, out_of_core, false});
+          },
+          "x_train"_a, "y_train"_a, "x_test"_a, "kind"_a, "t"_a, "diag_reg"_a, "cov"_a, "threads"_a,
+          "progress"_a.none(), "cov_out"_a.none(), "memory_budget"_a, "out_of_core"_a,
+          "(mean, std, cov or None) through the predict job; with `cov_out`, the covariance into that file "
+          "as `sgntk predict --cov` (None in its place)");
 
   m.def(
       "run",

@@ -27,6 +27,7 @@ class Network {
   const runtime::KernelProgram& program() const { return program_; }
   const sema::Module& module() const { return spec_->spec->module; }
   const LoadOptions& options() const { return options_; }
+  const std::string& source_text() const { return spec_->spec->source->text(); }  // the spec as compiled
 
   // What `sgntk check SPEC` prints, and the dump of one stage: "ast", "graph" or "program".
   std::string check() const;

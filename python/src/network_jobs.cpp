@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nanobind/stl/string.h>
 
+#include <filesystem>
 #include <stdexcept>
 
 #include "cli/jobs/jobs.h"
@@ -22,11 +23,26 @@ Kind kind_of(const std::string& name, const char* what) {
 
 std::vector<double> as_doubles(const std::vector<long>& v) { return {v.begin(), v.end()}; }
 
+// The CLI's usage rules for a file target (exit 2 there, ValueError here).
+void check_target(const FileTarget& target, const char* name) {
+  if (!target.path) {
+    if (target.memory_budget != 0 || target.out_of_core || target.resume)
+      throw std::invalid_argument(fmt::format("memory_budget, out_of_core and resume need {}= (a .npy path)", name));
+    return;
+  }
+  const std::filesystem::path path(*target.path);
+  if (path.extension() != ".npy" && path.extension() != ".csv")
+    throw std::invalid_argument(fmt::format("{} '{}' must end in .npy or .csv", name, *target.path));
+  if ((target.out_of_core || target.resume) && path.extension() != ".npy")
+    throw std::invalid_argument(fmt::format("out_of_core and resume need an .npy {}, not '{}'", name, *target.path));
+}
+
 }  // namespace
 
-OutArray kernel(const Network& net, const InArray& x1_in, const std::optional<InArray>& x2_in, const std::string& kind_name,
-                int threads, nb::object progress) {
+nb::object kernel(const Network& net, const InArray& x1_in, const std::optional<InArray>& x2_in,
+                  const std::string& kind_name, int threads, nb::object progress, const FileTarget& target) {
   const runtime::KernelKind kind = kind_of<runtime::KernelKind>(kind_name, "kind");
+  check_target(target, "out");
   const runtime::RowMatrix x1 = to_matrix(x1_in, "x1");
   const runtime::RowMatrix x2 = x2_in ? to_matrix(*x2_in, "x2") : runtime::RowMatrix();
   Diagnostics diags;
@@ -37,7 +53,21 @@ OutArray kernel(const Network& net, const InArray& x1_in, const std::optional<In
   options.threads = threads;
   options.progress = [&](double fraction) { hooks.report(fraction); };
   options.cancelled = [&] { return hooks.cancel_requested(); };
-  return to_numpy(hooks.run([&] { return jobs::kernel(net.program(), kind, x1, x2_in ? &x2 : nullptr, options); }));
+  const runtime::RowMatrix* x2_ptr = x2_in ? &x2 : nullptr;
+  if (!target.path)
+    return nb::cast(to_numpy(hooks.run([&] { return jobs::kernel(net.program(), kind, x1, x2_ptr, options); })));
+  jobs::KernelFileOptions file;
+  file.memory_budget = static_cast<std::size_t>(target.memory_budget);
+  file.out_of_core = target.out_of_core;
+  if (target.resume) {
+    const LoadOptions& o = net.options();
+    file.resume_identity = jobs::kernel_resume_identity(net.source_text(), o.network, o.tolerance, o.sets, o.plugin_paths);
+  }
+  hooks.run([&] {
+    jobs::kernel_to_file(net.program(), kind, x1, x2_ptr, *target.path, options, file);
+    return true;
+  });
+  return nb::none();
 }
 
 OutArray empirical(const Network& net, const InArray& x1, const std::optional<InArray>& x2, const EmpiricalArgs& args) {
@@ -98,10 +128,13 @@ nb::dict train(const Network& net, const InArray& x, const InArray& y, const std
 }
 
 nb::tuple predict(const Network& net, const InArray& x_train, const InArray& y_train, const InArray& x_test,
-                  const std::string& kind_name, double t, double diag_reg, bool cov, int threads) {
+                  const std::string& kind_name, double t, double diag_reg, bool cov, int threads, nb::object progress,
+                  const FileTarget& cov_file) {
   const runtime::PredictKind kind = kind_of<runtime::PredictKind>(kind_name, "kind");
   if (!(t >= 0)) throw std::invalid_argument("t must be >= 0 (or inf)");
   if (!(diag_reg >= 0)) throw std::invalid_argument("diag_reg must be >= 0");
+  check_target(cov_file, "cov");
+  if (cov_file.resume) throw std::invalid_argument("predict has no resume");
   const runtime::RowMatrix xtr = to_matrix(x_train, "x_train"), ytr = to_matrix(y_train, "y_train", Vector::column),
                            xte = to_matrix(x_test, "x_test");
   runtime::PredictOptions options;
@@ -109,10 +142,17 @@ nb::tuple predict(const Network& net, const InArray& x_train, const InArray& y_t
   options.diag_reg = diag_reg;
   options.covariance = cov;
   options.threads = threads;
-  JobHooks hooks{nb::none()};  // no progress from the runtime: Ctrl-C is raised when it returns
-  runtime::Prediction p = hooks.run([&] { return jobs::predict(net.program(), kind, xtr, ytr, xte, options); });
+  JobHooks hooks(std::move(progress));
+  options.progress = [&](double fraction) { hooks.report(fraction); };
+  options.cancelled = [&] { return hooks.cancel_requested(); };
+  runtime::Prediction p = hooks.run([&] {
+    if (!cov_file.path) return jobs::predict(net.program(), kind, xtr, ytr, xte, options);
+    const jobs::PredictFiles files{"", *cov_file.path, static_cast<std::size_t>(cov_file.memory_budget),
+                                   cov_file.out_of_core};
+    return jobs::predict_to_files(net.program(), kind, xtr, ytr, xte, options, files);
+  });
   for (const std::string& w : p.warnings) warn(w);
-  nb::object covariance = cov ? nb::object(nb::cast(to_numpy(std::move(p.cov)))) : nb::none();
+  nb::object covariance = cov && !cov_file.path ? nb::object(nb::cast(to_numpy(std::move(p.cov)))) : nb::none();
   return nb::make_tuple(to_numpy(std::move(p.mean)), to_numpy(p.std), covariance);
 }
 

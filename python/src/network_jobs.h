@@ -4,6 +4,7 @@
 #pragma once
 #include <nanobind/nanobind.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,8 +14,17 @@
 
 namespace sgntk::python {
 
-OutArray kernel(const Network& net, const InArray& x1, const std::optional<InArray>& x2, const std::string& kind,
-                int threads, nb::object progress);
+// Where a result goes instead of an array: a file (.npy or .csv, as the CLI's --out), with the
+// memory rule of `sgntk kernel` / `sgntk predict` (memory_budget 0: 1/8 of physical memory).
+struct FileTarget {
+  std::optional<std::string> path;
+  std::uint64_t memory_budget = 0;
+  bool out_of_core = false, resume = false;  // resume: kernel only
+};
+
+// The kernel as an array, or (target.path given) into that file as `sgntk kernel --out`; then None.
+nb::object kernel(const Network& net, const InArray& x1, const std::optional<InArray>& x2, const std::string& kind,
+                  int threads, nb::object progress, const FileTarget& target);
 
 struct EmpiricalArgs {
   std::string kind;
@@ -41,7 +51,10 @@ nb::dict train(const Network& net, const InArray& x, const InArray& y, const std
                const TrainArgs& args, nb::object progress);
 
 // (mean [n_test, outputs], std [n_test], cov [n_test, n_test] or None); warnings via warnings.warn.
+// With cov_file.path the covariance goes to that file as `sgntk predict --cov` (streamed past the
+// memory budget) and the third element is None.
 nb::tuple predict(const Network& net, const InArray& x_train, const InArray& y_train, const InArray& x_test,
-                  const std::string& kind, double t, double diag_reg, bool cov, int threads);
+                  const std::string& kind, double t, double diag_reg, bool cov, int threads, nb::object progress,
+                  const FileTarget& cov_file);
 
 }  // namespace sgntk::python

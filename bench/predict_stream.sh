@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# `sgntk predict` with a large test set, by hand (never by ctest): the erf NTK of
+# specs/paper/erf_ntk.sgntk with input dimension 8, N_TRAIN training points and N_TEST test points
+# (N(0, 1) rows scaled by U(0.3, 2.5)), t = inf, the covariance streamed to DIR/c.npy
+# (--out-of-core; N_TEST = 20000: 3.2 GB). Reports the wall time and the peak RSS
+# (/usr/bin/time -f %M) against the covariance's size; then, unless IN_MEMORY=0, runs the same
+# prediction in memory (--memory-budget 16G) and compares both files byte for byte (cmp), with its
+# own peak RSS. Removes DIR's files.
+#     bench/predict_stream.sh [N_TRAIN] [N_TEST] [DIR]      (defaults: 2000, 20000, /tmp/sgntk-predict-stream)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+sgntk="$root/build/sgntk"
+n_train="${1:-2000}" n_test="${2:-20000}" dir="${3:-/tmp/sgntk-predict-stream}"
+mkdir -p "$dir"
+cd "$dir"
+trap 'rm -f "$dir"/{spec.sgntk,x_train.csv,y_train.csv,x_test.csv,p.npy,c.npy,p_mem.npy,c_mem.npy,time.txt}' EXIT
+
+sed 's/input = 2/input = 8/' "$root/specs/paper/erf_ntk.sgntk" > spec.sgntk
+points() {  # $1 rows of dimension 8, seeded by $2
+  awk -v n="$1" -v seed="$2" -v d=8 'BEGIN { srand(seed); for (i = 0; i < n; i++) { s = 0.3 + 2.2 * rand(); line = "";
+    for (k = 0; k < d; k++) { u = rand(); v = rand(); if (u < 1e-300) u = 1e-300;
+      line = line (k ? "," : "") sprintf("%.17g", s * sqrt(-2 * log(u)) * cos(6.283185307179586 * v)) } print line } }'
+}
+points "$n_train" 1 > x_train.csv
+points "$n_test" 2 > x_test.csv
+awk -F, '{ printf "%.17g\n", sin($1) + 0.5 * $2 * $3 }' x_train.csv > y_train.csv
+run() {  # label, then extra options
+  local label="$1"; shift
+  /usr/bin/time -f '%e %M' -o time.txt "$sgntk" predict spec.sgntk --kind ntk --t inf --x-train x_train.csv \
+    --y-train y_train.csv --x-test x_test.csv --quiet "$@"
+  read -r seconds peak_kb < time.txt
+  bytes=$(stat -c %s "${@: -1}")
+  echo "$label: $seconds s, peak RSS $peak_kb KB = $(awk -v k="$peak_kb" -v b="$bytes" 'BEGIN { printf "%.1f", 100 * k * 1024 / b }')% of the covariance ($bytes bytes)"
+}
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+run "N_train = $n_train, N_test = $n_test, streamed" --out-of-core --out p.npy --cov c.npy
+if [[ "${IN_MEMORY:-1}" != 0 ]]; then
+  run "the same in memory" --memory-budget 16G --out p_mem.npy --cov c_mem.npy
+  cmp c.npy c_mem.npy && cmp p.npy p_mem.npy && echo "the streamed files are the in-memory ones, byte for byte"
+fi
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
