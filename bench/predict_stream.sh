@@ -5,7 +5,8 @@
 # (--out-of-core; N_TEST = 20000: 3.2 GB). Reports the wall time and the peak RSS
 # (/usr/bin/time -f %M) against the covariance's size; then, unless IN_MEMORY=0, runs the same
 # prediction in memory (--memory-budget 16G) and compares both files byte for byte (cmp), with its
-# own peak RSS. Removes DIR's files.
+# own peak RSS. MEMORY_BUDGET=SIZE streams with that budget instead (e.g. 1G: the solved test rows,
+# 640 MB at the defaults, then go to a scratch file beside the output). Removes DIR's files.
 #     bench/predict_stream.sh [N_TRAIN] [N_TEST] [DIR]      (defaults: 2000, 20000, /tmp/sgntk-predict-stream)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -33,7 +34,9 @@ run() {  # label, then extra options
   echo "$label: $seconds s, peak RSS $peak_kb KB = $(awk -v k="$peak_kb" -v b="$bytes" 'BEGIN { printf "%.1f", 100 * k * 1024 / b }')% of the covariance ($bytes bytes)"
 }
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-run "N_train = $n_train, N_test = $n_test, streamed" --out-of-core --out p.npy --cov c.npy
+stream=(--out-of-core)
+if [[ -n "${MEMORY_BUDGET:-}" ]]; then stream=(--memory-budget "$MEMORY_BUDGET"); fi
+run "N_train = $n_train, N_test = $n_test, streamed (${stream[*]})" "${stream[@]}" --out p.npy --cov c.npy
 if [[ "${IN_MEMORY:-1}" != 0 ]]; then
   run "the same in memory" --memory-budget 16G --out p_mem.npy --cov c_mem.npy
   cmp c.npy c_mem.npy && cmp p.npy p_mem.npy && echo "the streamed files are the in-memory ones, byte for byte"

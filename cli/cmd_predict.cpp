@@ -96,8 +96,9 @@ RunFunction register_predict(CLI::App& app) {
       "learning) or NNGP (readout only; t = inf is the NNGP posterior, Sigma kernel regression).\n"
       "Memory: K(X,X) and its factorisation (N_train x N_train) must fit, several times over at a finite t;\n"
       "the test points go in blocks. A streamed --cov holds one band of rows (and its prior) plus the solved\n"
-      "test rows, 2 x n_test x N_train doubles while they fit in half the budget (else they are recomputed\n"
-      "for every band): peak O(N_train^2 + band x (N_train + n_test)). The bytes are those of the in-memory path.");
+      "test rows, 2 x n_test x N_train doubles, while they fit in half the budget (else they go to a scratch\n"
+      "file beside --cov, read back a band at a time): peak O(N_train^2 + band x (N_train + n_test)). The bytes\n"
+      "are those of the in-memory path.");
   sub->add_option("spec", args->spec, "Spec file (.sgntk)")->required();
   sub->add_option("--kind", args->kind, "Training kernel: ntk (gradient descent), sgntk (surrogate gradients), nngp")
       ->required()

@@ -61,11 +61,14 @@ Prediction predict(const KernelProgram& program, PredictKind kind, const RowMatr
 // band holding it is passed on) and bitwise the entry predict() returns.
 // Peak memory: K(X,X) and its factorisation, O(N_train^2); one band and its prior Sigma, 2 x
 // band_rows x n_test doubles; and the solved test rows A = K(x,X) M and Z = A Sigma(X,X) -
-// 2 Sigma(x,X): held for every test point (2 x n_test x N_train doubles) with hold_test_rows,
-// else recomputed (their kernels too) for the later rows of every band: O(band_rows x N_train).
+// 2 Sigma(x,X) (2 x n_test x N_train doubles): held in memory with hold_test_rows; else spilled
+// to an unnamed scratch file in spill_folder and read back a band at a time (page cache, not
+// resident memory: O(band_rows x N_train)); else, with no folder, solved again (their kernels
+// too) for the later rows of every band, which costs O(n_test / band_rows) times the solve.
 struct CovarianceBands {
   std::size_t band_rows = 0;  // a positive multiple of predict_tile_rows
   bool hold_test_rows = true;
+  std::string spill_folder;  // without hold_test_rows: where the solved rows go (empty: solved again)
   std::function<void(const KernelBand&)> band;  // each band, in order, from the calling thread
 };
 

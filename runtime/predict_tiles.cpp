@@ -9,10 +9,12 @@
 #include <atomic>
 #include <cmath>
 #include <iterator>
+#include <optional>
 #include <span>
 
 #include "runtime/errors.h"
 #include "runtime/single_threaded_blas.h"
+#include "runtime/spilled_rows.h"
 
 namespace sgntk::runtime {
 namespace {
@@ -22,22 +24,24 @@ using Eigen::MatrixXd;
 
 constexpr Index tile = static_cast<Index>(predict_tile_rows);
 
-// One tile of test rows, solved (predict_tiles.h): a, z, the mean and the variance minus the prior.
+// One tile of test rows, solved (predict_tiles.h): a, z, the mean, and per row p = a . Sigma(x,X)
+// and q = a Sigma(X,X) . a, the terms of the variance (prior - 2 p) + q. Kept apart (not z . a):
+// at a training point p and q round to the prior, and the variance cancels to exactly 0.
 struct TestTile {
   RowMatrix a, z, mean;
-  Eigen::VectorXd var;
+  Eigen::VectorXd p, q;
+  double variance(Index r, double prior) const { return (prior - 2.0 * p(r)) + q(r); }
 };
 
-// x . y in one fixed order (four interleaved partial sums), wherever x and y lie: Eigen's
-// vectorised dot starts its packets at the first aligned element, so its rounding would depend
-// on a row's place in memory, and with it on the band height.
+// x . y summed left to right, wherever x and y lie: Eigen's vectorised dot starts its packets at
+// the first aligned element, so its rounding would depend on a row's place in memory, and with it
+// on the band height. One running sum (not several partial ones): where one term dominates (a
+// training point, whose row of A is nearly a unit vector) the others, added one at a time, are
+// absorbed, so the variance there cancels to exactly 0 as in an exact solve.
 double fixed_order_dot(const double* x, const double* y, Index n, Index y_stride = 1) {
-  double s[4] = {0.0, 0.0, 0.0, 0.0};
-  Index k = 0;
-  for (; k + 4 <= n; k += 4)
-    for (Index l = 0; l < 4; ++l) s[l] += x[k + l] * y[(k + l) * y_stride];
-  for (; k < n; ++k) s[0] += x[k] * y[k * y_stride];
-  return (s[0] + s[1]) + (s[2] + s[3]);
+  double sum = 0.0;
+  for (Index k = 0; k < n; ++k) sum += x[k] * y[k * y_stride];
+  return sum;
 }
 
 TestTile solve_tile(const TrainSolve& train, const RowMatrix& k, const RowMatrix& sigma) {
@@ -48,15 +52,17 @@ TestTile solve_tile(const TrainSolve& train, const RowMatrix& k, const RowMatrix
   } else {
     t.a.noalias() = k * train.flow;
   }
-  t.z.noalias() = t.a * train.sigma;
-  t.z -= 2.0 * sigma;
+  t.z.noalias() = t.a * train.sigma;  // a Sigma(X,X) for now
   const Index n = t.a.rows(), n_train = t.a.cols(), outputs = train.y.cols();
   t.mean.resize(n, outputs);
-  t.var.resize(n);
+  t.p.resize(n);
+  t.q.resize(n);
   for (Index i = 0; i < n; ++i) {
     for (Index c = 0; c < outputs; ++c) t.mean(i, c) = fixed_order_dot(t.a.row(i).data(), train.y.data() + c, n_train, outputs);
-    t.var(i) = fixed_order_dot(t.z.row(i).data(), t.a.row(i).data(), n_train);
+    t.p(i) = fixed_order_dot(t.a.row(i).data(), sigma.row(i).data(), n_train);
+    t.q(i) = fixed_order_dot(t.z.row(i).data(), t.a.row(i).data(), n_train);
   }
+  t.z -= 2.0 * sigma;
   return t;
 }
 
@@ -97,8 +103,8 @@ void take_means(std::span<const TestTile> tiles, Index r0, const TestKernels& te
   for (const TestTile& t : tiles) {
     require_finite(t.mean, "the predicted mean", i);
     out.mean.middleRows(i, t.mean.rows()) = t.mean;
-    for (Index r = 0; r < t.var.size(); ++r) {
-      const double var = test.prior_diagonal(i + r) + t.var(r);
+    for (Index r = 0; r < t.p.size(); ++r) {
+      const double var = t.variance(r, test.prior_diagonal(i + r));
       if (!std::isfinite(var)) throw DataError("the predicted standard deviation is not finite; no prediction");
       out.std(i + r) = std::sqrt(std::max(var, 0.0));
     }
@@ -127,6 +133,47 @@ void covariance_tiles(std::span<const TestTile> rows, Index r0, std::span<const 
         values[static_cast<std::size_t>((i0 + i) * width + c0 + j)] = prior(i0 + i, c0 + j) + 0.5 * c(i, j);
   });
 }
+
+// The solved test rows of every tile on disk (a, z, p and q; not the mean, taken already).
+class SpilledTiles {
+ public:
+  SpilledTiles(const std::string& folder, Index n_test, Index n_train)
+      : n_test_(n_test), n_train_(n_train),
+        rows_(folder, static_cast<std::size_t>((n_test + tile - 1) / tile),
+              static_cast<std::size_t>((2 * n_train + 2) * tile) * sizeof(double)) {}
+  void put(Index t, const TestTile& x) {
+    const std::size_t matrix = static_cast<std::size_t>(x.a.size()) * sizeof(double);
+    rows_.write(static_cast<std::size_t>(t), 0, x.a.data(), matrix);
+    rows_.write(static_cast<std::size_t>(t), matrix, x.z.data(), matrix);
+    const std::size_t vector = static_cast<std::size_t>(x.p.size()) * sizeof(double);
+    rows_.write(static_cast<std::size_t>(t), 2 * matrix, x.p.data(), vector);
+    rows_.write(static_cast<std::size_t>(t), 2 * matrix + vector, x.q.data(), vector);
+  }
+  // The tiles of rows [r0, r1), fresh matrices (the same bits as when they were solved).
+  std::vector<TestTile> get(Index r0, Index r1) const {
+    std::vector<TestTile> tiles;
+    for (Index i0 = r0; i0 < r1; i0 += tile) {
+      const Index n = std::min(tile, n_test_ - i0);
+      TestTile x;
+      x.a.resize(n, n_train_);
+      x.z.resize(n, n_train_);
+      x.p.resize(n);
+      x.q.resize(n);
+      const std::size_t matrix = static_cast<std::size_t>(x.a.size()) * sizeof(double),
+                        vector = static_cast<std::size_t>(n) * sizeof(double), record = static_cast<std::size_t>(i0 / tile);
+      rows_.read(record, 0, x.a.data(), matrix);
+      rows_.read(record, matrix, x.z.data(), matrix);
+      rows_.read(record, 2 * matrix, x.p.data(), vector);
+      rows_.read(record, 2 * matrix + vector, x.q.data(), vector);
+      tiles.push_back(std::move(x));
+    }
+    return tiles;
+  }
+
+ private:
+  Index n_test_, n_train_;
+  SpilledRows rows_;
+};
 
 // Work units for the progress: a solved test row costs about N_train (its solve is ~4 N_train^2
 // flops), a covariance entry 1 (~4 N_train flops).
@@ -159,26 +206,39 @@ Prediction predict_tiled(const TrainSolve& train, const TestKernels& test, const
   const Index band = static_cast<Index>(bands ? bands->band_rows : mean_band_rows);
   if (band <= 0 || band % tile != 0) throw std::invalid_argument("predict_tiled: band rows must be a multiple of the tile");
   const bool hold = bands && bands->hold_test_rows;
+  // Without holding: the solved rows spilled to a scratch file when a folder is given, else solved again.
+  std::optional<SpilledTiles> spilled;
+  if (bands && !hold && !bands->spill_folder.empty()) spilled.emplace(bands->spill_folder, n, n_train);
+  const bool first_pass = hold || spilled;  // every row solved once, before the bands
   Work work{0.0, 1.0, options};
   {  // the planned work, for the progress
     double total = static_cast<double>(n * n_train);
     for (Index r0 = 0; bands && r0 < n; r0 += band) {
       const Index r1 = std::min(n, r0 + band);
       total += static_cast<double>((r1 - r0) * (n - r0));
-      if (!hold && r1 < n) total += static_cast<double>((n - r1) * n_train);
+      if (!first_pass && r1 < n) total += static_cast<double>((n - r1) * n_train);
     }
     work.total = total;
   }
 
   std::vector<TestTile> held;  // every test row's tile, with hold
-  if (hold) {
-    for (Index r0 = 0; r0 < n; r0 += band) {
-      std::vector<TestTile> tiles = solve_rows(train, test, r0, std::min(n, r0 + band), options);
+  for (Index r0 = 0; first_pass && r0 < n; r0 += band) {
+    const Index r1 = std::min(n, r0 + band);
+    std::vector<TestTile> tiles = solve_rows(train, test, r0, r1, options);
+    take_means(tiles, r0, test, out);
+    if (spilled)
+      for (std::size_t t = 0; t < tiles.size(); ++t) spilled->put(r0 / tile + static_cast<Index>(t), tiles[t]);
+    else
       std::move(tiles.begin(), tiles.end(), std::back_inserter(held));
-      work.add(static_cast<double>((std::min(n, r0 + band) - r0) * n_train));
-    }
-    take_means(held, 0, test, out);
+    work.add(static_cast<double>((r1 - r0) * n_train));
   }
+  // The tiles of rows [r0, r1) when they are not held: read back or solved again.
+  auto rows_of = [&](Index r0, Index r1) {
+    if (spilled) return spilled->get(r0, r1);
+    std::vector<TestTile> tiles = solve_rows(train, test, r0, r1, options);
+    work.add(static_cast<double>((r1 - r0) * n_train));
+    return tiles;
+  };
   std::vector<double> values;
   for (Index r0 = 0; r0 < n; r0 += band) {
     const Index r1 = std::min(n, r0 + band);
@@ -188,10 +248,9 @@ Prediction predict_tiled(const TrainSolve& train, const TestKernels& test, const
       rows = std::span<const TestTile>(held).subspan(static_cast<std::size_t>(r0 / tile),
                                                       static_cast<std::size_t>((r1 - r0 + tile - 1) / tile));
     } else {
-      own = solve_rows(train, test, r0, r1, options);
+      own = rows_of(r0, r1);
       rows = own;
-      take_means(rows, r0, test, out);
-      work.add(static_cast<double>((r1 - r0) * n_train));
+      if (!spilled) take_means(rows, r0, test, out);
     }
     if (!bands) continue;
 
@@ -202,14 +261,10 @@ Prediction predict_tiled(const TrainSolve& train, const TestKernels& test, const
     if (hold) {  // every later row at once
       covariance_tiles(rows, r0, std::span<const TestTile>(held).subspan(static_cast<std::size_t>(r0 / tile)), r0,
                        prior, values, width, options);
-    } else {  // the later rows a band at a time, solved again
+    } else {  // the later rows a band at a time, read back or solved again
       for (Index j0 = r0; j0 < n; j0 += band) {
-        const Index j1 = std::min(n, j0 + band);
         std::vector<TestTile> later;
-        if (j0 > r0) {
-          later = solve_rows(train, test, j0, j1, options);
-          work.add(static_cast<double>((j1 - j0) * n_train));
-        }
+        if (j0 > r0) later = rows_of(j0, std::min(n, j0 + band));
         covariance_tiles(rows, r0, j0 > r0 ? std::span<const TestTile>(later) : rows, j0, prior, values, width,
                          options);
       }
@@ -218,7 +273,7 @@ Prediction predict_tiled(const TrainSolve& train, const TestKernels& test, const
     for (Index i = r0; i < r1; ++i) {
       const Index li = i - r0;
       values[static_cast<std::size_t>(li * width + li)] =
-          test.prior_diagonal(i) + rows[static_cast<std::size_t>(li / tile)].var(li % tile);
+          rows[static_cast<std::size_t>(li / tile)].variance(li % tile, test.prior_diagonal(i));
       for (Index lj = 0; lj < li; ++lj)
         values[static_cast<std::size_t>(li * width + lj)] = values[static_cast<std::size_t>(lj * width + li)];
     }

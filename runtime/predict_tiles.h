@@ -3,7 +3,8 @@
 // rows (fresh, equally aligned matrices; BLAS held to one thread; dots in one fixed order), so
 // that a band of any height gives the same bits. With M the flow matrix of predict.h,
 //     a_i = K(x_i,X) M,   z_i = a_i Sigma(X,X) - 2 Sigma(x_i,X),   mean_i = a_i Y,
-//     C(i,i) = Sigma(x_i,x_i) + z_i . a_i,   C(i,j) = Sigma(x_i,x_j) + (z_i . a_j + a_i . z_j) / 2,
+//     C(i,i) = (Sigma(x_i,x_i) - 2 a_i . Sigma(x_i,X)) + a_i Sigma(X,X) . a_i,
+//     C(i,j) = Sigma(x_i,x_j) + (z_i . a_j + a_i . z_j) / 2,
 // which is C_t of predict.h with its cross terms paired: computed for j > i only (tile pairs on
 // and above the diagonal) and mirrored, so it is exactly symmetric.
 #pragma once

@@ -103,7 +103,8 @@ runtime::Prediction predict(const runtime::KernelProgram& program, runtime::Pred
 // The prediction into files: `out` the mean and std ([n_test, 2 * outputs]), `cov` the
 // covariance, each optional, both written or neither. An .npy `cov` larger than the memory budget (as
 // KernelFileOptions; or any, with out_of_core) streams band by band into its file
-// (runtime::predict_in_bands): peak memory O(N_train^2 + band x (N_train + n_test)), not the
+// (runtime::predict_in_bands; the solved test rows, when they take more than half the budget, in a
+// scratch file beside it): peak memory O(N_train^2 + band x (N_train + n_test)), not the
 // covariance's; the same bytes as in memory. Returns the prediction without its covariance.
 struct PredictFiles {
   std::string out, cov;

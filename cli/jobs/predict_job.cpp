@@ -89,6 +89,7 @@ runtime::Prediction predict_to_files(const runtime::KernelProgram& program, runt
   const std::size_t n_test = static_cast<std::size_t>(x_test.rows());
   runtime::CovarianceBands bands = runtime::covariance_bands(
       static_cast<std::size_t>(x_train.rows()), n_test, files.memory_budget ? files.memory_budget : default_memory_budget());
+  bands.spill_folder = runtime::folder_of(files.cov);  // the solved test rows, when they do not fit: beside the output
   runtime::BandedNpyOutput cov(files.cov, n_test, n_test, bands.band_rows, std::nullopt);
   bands.band = [&cov](const runtime::KernelBand& band) { cov.write(band); };  // finite: checked by the runtime
   runtime::Prediction p = runtime::predict_in_bands(program, kind, x_train, y_train, x_test, options, bands);

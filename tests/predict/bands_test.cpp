@@ -1,11 +1,13 @@
 // The covariance by bands (runtime::predict_in_bands, what `sgntk predict` streams to a file):
-// bitwise the matrix predict() holds for every band height, with the test rows held or solved
-// again, and that matrix against the textbook formula C = S - P - P^T + A Sigma A^T computed
+// bitwise the matrix predict() holds for every band height, with the solved test rows held,
+// spilled to a scratch file or solved again, and that matrix against the textbook formula C = S - P - P^T + A Sigma A^T computed
 // here with whole-matrix products.
 #include <doctest/doctest.h>
 
 #include <Eigen/LU>
 #include <cstring>
+#include <filesystem>
+#include <string>
 
 #include "runtime/errors.h"
 #include "tests/predict/predict_fixture.h"
@@ -25,12 +27,17 @@ RowMatrix test_points() {
 
 // The covariance put together from its bands, as a file receives them (the mirror written by the receiver).
 RowMatrix from_bands(const runtime::KernelProgram& program, PredictKind kind, const RowMatrix& x, const RowMatrix& y,
-                     const RowMatrix& grid, const runtime::PredictOptions& options, std::size_t band_rows, bool hold,
-                     runtime::Prediction& p, int& band_count) {
+                     const RowMatrix& grid, const runtime::PredictOptions& options, std::size_t band_rows,
+                     const std::string& rows, runtime::Prediction& p, int& band_count) {
   RowMatrix cov = RowMatrix::Constant(grid.rows(), grid.rows(), NAN);
   runtime::CovarianceBands bands;
   bands.band_rows = band_rows;
-  bands.hold_test_rows = hold;
+  bands.hold_test_rows = rows == "held";
+  if (rows == "spilled") {
+    bands.spill_folder = std::string(SGNTK_BINARY_DIR) + "/predict_bands";
+    std::filesystem::remove_all(bands.spill_folder);
+    std::filesystem::create_directories(bands.spill_folder);
+  }
   band_count = 0;
   std::size_t next_row = 0;
   bands.band = [&](const runtime::KernelBand& b) {
@@ -46,6 +53,8 @@ RowMatrix from_bands(const runtime::KernelProgram& program, PredictKind kind, co
   p = runtime::predict_in_bands(program, kind, x, y, grid, options, bands);
   CHECK(next_row == static_cast<std::size_t>(grid.rows()));
   CHECK(p.cov.size() == 0);
+  if (rows == "spilled")  // the scratch file is unnamed: nothing is left
+    CHECK(std::filesystem::is_empty(bands.spill_folder));
   return cov;
 }
 
@@ -56,7 +65,7 @@ bool same_bits(const RowMatrix& a, const RowMatrix& b) {
 
 }  // namespace
 
-TEST_CASE("the covariance by bands is bitwise predict()'s, for every band height, held or solved again") {
+TEST_CASE("the covariance by bands is bitwise predict()'s, for every band height, test rows held, spilled or solved again") {
   const RowMatrix grid = test_points(), x = test::every_7th(test::circle()), y = test::paper_target(x);
   struct Case {
     const char* spec;
@@ -76,13 +85,13 @@ TEST_CASE("the covariance by bands is bitwise predict()'s, for every band height
     CHECK(same_bits(want.cov, want.cov.transpose()));  // exactly symmetric
     for (Eigen::Index i = 0; i < 300; ++i) CHECK(want.std(i) == std::sqrt(std::max(want.cov(i, i), 0.0)));
     for (const std::size_t band_rows : {64, 128, 192, 320}) {
-      for (const bool hold : {true, false}) {
+      for (const std::string rows : {"held", "spilled", "solved again"}) {
         CAPTURE(band_rows);
-        CAPTURE(hold);
-        options.threads = hold ? 1 : 2;  // and every thread count
+        CAPTURE(rows);
+        options.threads = rows == "held" ? 1 : 2;  // and every thread count
         runtime::Prediction p;
         int bands = 0;
-        const RowMatrix cov = from_bands(program, c.kind, x, y, grid, options, band_rows, hold, p, bands);
+        const RowMatrix cov = from_bands(program, c.kind, x, y, grid, options, band_rows, rows, p, bands);
         CHECK(bands == static_cast<int>((300 + band_rows - 1) / band_rows));
         CHECK(same_bits(cov, want.cov));
         CHECK(same_bits(p.mean, want.mean));

@@ -155,7 +155,7 @@ TEST_CASE("sgntk predict: bad data exits 1, bad usage 2, and no output is left b
   CHECK(s.files() == 2 + fs::exists(s.path("x3.csv")));
 }
 
-TEST_CASE("sgntk predict streams an .npy --cov past --memory-budget: the same bytes as in memory, held or recomputed") {
+TEST_CASE("sgntk predict streams an .npy --cov past --memory-budget: the same bytes as in memory, test rows held or spilled") {
   const Scratch s("streamed");
   const RowMatrix test_points = test::circle(300, [](int i) { return 0.5 + 0.25 * (i % 3); });
   const std::string x_test = s.path("x_test.npy");
@@ -171,7 +171,7 @@ TEST_CASE("sgntk predict streams an .npy --cov past --memory-budget: the same by
     CHECK(r.err.empty());
   };
   predict("p.npy", "c.npy", {"--threads", "2"});  // 720 KB: in memory under the default budget
-  // 64K: bands of one tile, the solved test rows (2 x 300 x 15 doubles) recomputed for every band;
+  // 64K: bands of one tile, the solved test rows (2 x 300 x 15 doubles) spilled to a scratch file;
   // 600K: held; --out-of-core with the default budget: one band of all rows.
   predict("p_small.npy", "c_small.npy", {"--memory-budget", "64K", "--threads", "1"});
   predict("p_held.npy", "c_held.npy", {"--memory-budget", "600K"});
