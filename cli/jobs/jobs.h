@@ -55,6 +55,11 @@ struct KernelFileOptions {
   std::function<void(const std::string&)> notice;  // a line for the user (a resumed run says so)
 };
 
+// The fingerprint of a kernel's inputs that a --resume side file holds (hex): `identity` (what
+// KernelFileOptions::resume_identity says), the kind and the points.
+std::string kernel_fingerprint(const std::string& identity, runtime::KernelKind kind, const runtime::RowMatrix& x1,
+                               const runtime::RowMatrix* x2);
+
 // 1/8 of the machine's physical memory.
 std::size_t default_memory_budget();
 
