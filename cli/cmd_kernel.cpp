@@ -141,7 +141,8 @@ RunFunction register_kernel(CLI::App& app) {
                      option_network | option_set | option_threads | option_plugin_path | option_tolerance | option_quiet);
   sub->footer("A NaN entry is an error and nothing is written; +inf is kept (with a warning) only where the naive NTK\n"
               "of a jump activation (or the SG-NTK of a jump layer without a surrogate) diverges on the diagonal.\n"
-              "Any other infinite entry is an overflow: an error, and nothing is written.");
+              "Any other infinite entry is an overflow: an error, and nothing is written.\n"
+              "Under mpirun -np K the ranks split the bands of an .npy output and write one file together (README, Scale).");
   return [args] { return run_stoppable([&] { return run_kernel(*args); }); };
 }
 

@@ -37,7 +37,7 @@ std::vector<int> band_owners(const BandLayout& layout, int ranks, const std::vec
 }
 
 std::size_t band_rows_for_ranks(std::size_t rows, std::size_t budget_rows, std::size_t tile, int ranks) {
-  const std::size_t even = rows / (8 * static_cast<std::size_t>(ranks)) / tile * tile;
+  const std::size_t even = rows / (16 * static_cast<std::size_t>(ranks)) / tile * tile;
   return std::max(tile, std::min(budget_rows, even));
 }
 

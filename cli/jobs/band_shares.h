@@ -25,8 +25,9 @@ struct BandLayout {
 // bands than ranks, or when a few expensive bands cover its share.
 std::vector<int> band_owners(const BandLayout& layout, int ranks, const std::vector<bool>& finished = {});
 
-// The band height for K ranks: the budget's (`budget_rows`), or less so that each rank has about
-// 8 bands where the matrix allows (bands finer than the triangle's slope keep the shares even);
+// The band height for K ranks: the budget's (`budget_rows`), or less so that there are at least
+// 16 bands per rank where the matrix allows: a rank's share differs from 1/K by at most one band
+// (half of one at either end), and the first bands of a symmetric kernel cost twice the mean;
 // at least one tile.
 std::size_t band_rows_for_ranks(std::size_t rows, std::size_t budget_rows, std::size_t tile, int ranks);
 

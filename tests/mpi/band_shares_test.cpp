@@ -50,7 +50,7 @@ TEST_CASE("the triangle of a symmetric kernel is shared in near 1/K of its tiles
     CHECK(band_rows <= 1504);
     CHECK(band_rows % 16 == 0);
     const BandLayout layout{n, n, band_rows, 16, true};
-    CHECK(layout.bands() >= 8 * static_cast<std::size_t>(ranks));
+    CHECK(layout.bands() >= 16 * static_cast<std::size_t>(ranks));
     const std::vector<std::size_t> tiles = shares(layout, ranks);
     const std::size_t total = std::accumulate(tiles.begin(), tiles.end(), std::size_t{0});
     CHECK(total == 500 * 501 / 2);

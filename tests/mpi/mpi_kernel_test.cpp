@@ -1,7 +1,7 @@
 // `sgntk kernel` under mpirun: the bands split across 2 and 3 ranks give the bytes of one process
 // (a symmetric NTK, whose bands cost differently; a rectangular SG-NTK of --x1 and --x2; a kernel
 // of two bands on three ranks, which leaves rank 0 without a band); a rank that fails ends the
-// job with exit 1, one diagnostic and nothing written; a job killed half-way with --resume is
+// job with exit 1, one diagnostic and nothing written (a NaN at the entry one process names); a job killed half-way with --resume is
 // finished by jobs of other sizes (3 ranks, then one process) into the bytes of an
 // uninterrupted run. Skipped, with a message, where the build has no MPI or mpirun is missing.
 #include <cmath>
@@ -95,6 +95,27 @@ TEST_CASE("mpirun sgntk kernel: a rank that read other points is refused, once, 
   check_failed_once(r, dir / "k.npy" + ": rank 2 of the MPI job read other inputs than rank 0");
   CHECK_FALSE(fs::exists(dir / "k.npy"));
   CHECK(dir.entries().size() == 2);
+}
+
+TEST_CASE("mpirun -np 3 sgntk kernel: a NaN in the last rank's band is reported once, at the entry one process names") {
+  if (!mpi_runs_here()) return;
+  ScratchDir dir;
+  // 1e200 * x overflows the variances of points of norm 1 (rows 50 to 59 of x1: the last band,
+  // rank 2's), not those of norm 1e-150.
+  const std::string spec = dir.write("nan.sgntk", "network net(input = 2) {\n  dense(width = 10, act = 1e200 * x)\n"
+                                                  "  dense(width = 10, act = relu(x))\n  readout()\n}\n");
+  std::string x1, x2;
+  for (int i = 0; i < 60; ++i) x1 += i < 50 ? "1e-150,2e-150\n" : std::to_string(0.5 + 0.01 * i) + ",1\n";
+  for (int i = 0; i < 40; ++i) x2 += std::to_string(1 + i) + "e-150,1e-150\n";
+  const std::vector<std::string> args =
+      kernel_args(spec, "nngp", {dir.write("x1.csv", x1), dir.write("x2.csv", x2)}, dir / "k.npy");
+  const std::string expected = "sgntk: error: the nngp kernel is NaN at entry (50, 0); no output written\n";
+  const ProcessResult one = run_sgntk("kernel", args);
+  CHECK(one.exit_code == 1);
+  CHECK(one.err == expected);
+  const ProcessResult r = mpirun({{3, args}}, "kernel");
+  check_failed_once(r, expected);
+  CHECK(dir.entries().size() == 3);  // the spec and the points: no output, no temporary
 }
 
 TEST_CASE("mpirun sgntk kernel: a bad spec on every rank is reported once, and a csv --out is a usage error") {
