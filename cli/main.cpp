@@ -67,7 +67,10 @@ int main(int argc, char** argv) {
     for (const CLI::App* command : subcommands)
       if (refusal.empty() && command->parsed() && !runs_across_ranks(*command))
         refusal = fmt::format("only `sgntk train` and `sgntk kernel` run across MPI ranks so far; run `sgntk {}` "
-                              "as one process, not under mpirun with {} ranks", command->get_name(), ranks);
+                              "as one process, not under mpirun with {} ranks{}", command->get_name(), ranks,
+                              command->get_name() == "run" ? " (the ensemble of a train task can be trained across "
+                                                             "ranks by `sgntk train` with the task's arguments)"
+                                                           : "");
     if (!refusal.empty()) {
       if (world.root()) std::cerr << "sgntk: error: " << refusal << "\n";
       return exit_usage;

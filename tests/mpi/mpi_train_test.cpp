@@ -100,4 +100,10 @@ TEST_CASE("mpirun: the commands that do not run across ranks refuse, once, with 
   CHECK(count(r.err, "sgntk: error: only `sgntk train` and `sgntk kernel` run across MPI ranks so far; run `sgntk "
                      "empirical` as one process") == 1);
   CHECK_FALSE(fs::exists(dir / "k.npy"));
+  const ProcessResult run = mpirun({{2, {"specs/paper/figure3.sgntk", "--out", dir / "fig3"}}}, "run");
+  INFO(run.err);
+  CHECK(run.exit_code == 2);
+  CHECK(count(run.err, "run `sgntk run` as one process, not under mpirun with 2 ranks (the ensemble of a train task "
+                       "can be trained across ranks by `sgntk train` with the task's arguments)\n") == 1);
+  CHECK_FALSE(fs::exists(dir / "fig3"));
 }
