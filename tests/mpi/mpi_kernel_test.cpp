@@ -3,7 +3,8 @@
 // of two bands on three ranks, which leaves rank 0 without a band); a rank that fails ends the
 // job with exit 1, one diagnostic and nothing written (a NaN at the entry one process names); a job killed half-way with --resume is
 // finished by jobs of other sizes (3 ranks, then one process) into the bytes of an
-// uninterrupted run. Skipped, with a message, where the build has no MPI or mpirun is missing.
+// uninterrupted run; one stopped by SIGTERM keeps its partial result, which a run without
+// --resume replaces. Skipped, with a message, where the build has no MPI or mpirun is missing.
 #include <cmath>
 
 #include "runtime/band_journal.h"
@@ -173,4 +174,33 @@ TEST_CASE("mpirun sgntk kernel --resume killed half-way, resumed on 3 ranks and 
   CHECK(file_bytes(dir / "same") == "yes\n");
   CHECK(file_bytes(dir / "left_last") == ".\n..\nafter_first\nafter_second\nerr_last\nk.npy\nleft_first\nleft_last\n"
                                           "rc_last\nreference.npy\nsame\nx.csv\n");
+}
+
+TEST_CASE("mpirun sgntk kernel --resume stopped by SIGTERM keeps the partial result, and a run without --resume replaces it") {
+  if (!mpi_runs_here()) return;
+  ScratchDir dir;
+  points(dir, "x.csv", 2500, 0.37);
+  std::string mpirun_line;
+  for (const std::string& word : mpirun_prefix()) mpirun_line += "'" + word + "' ";
+  const std::string kernel = "'" + std::string(SGNTK_EXE) + "' kernel '" + source_dir +
+                             "/specs/paper/erf_ntk.sgntk' --kind ntk --x1 x.csv --threads 1 --quiet "
+                             "--memory-budget 8M --out k.npy";
+  // mpirun passes SIGTERM to every rank: each stops at its next tile and keeps its side file.
+  const std::string script =
+      "echo older > k.npy\n" + mpirun_line + "-np 3 " + kernel + " --resume & pid=$!\n" +
+      "while kill -0 $pid 2>/dev/null && [ $(cat .k.npy.partial.bands* 2>/dev/null | grep -c '^done') -lt 20 ]; do "
+      "sleep 0.01; done\nkill -TERM $pid; wait $pid\nls -a > left_stopped\ncp k.npy kept\n" + mpirun_line + "-np 2 " + kernel +
+      " 2>err; echo $? > rc\nls -a > left_last\n";
+  const ProcessResult r = run_process({"/bin/sh", "-c", script}, dir.path.string());
+  INFO(r.out, r.err);
+  REQUIRE(r.exit_code == 0);
+  // Stopped: the older --out whole, the partial result and the side files of ranks 0 to 2 (the
+  // lock released).
+  CHECK(file_bytes(dir / "left_stopped") == ".\n..\n.k.npy.partial\n.k.npy.partial.bands\n.k.npy.partial.bands.1\n"
+                                            ".k.npy.partial.bands.2\nk.npy\nleft_stopped\nx.csv\n");
+  CHECK(file_bytes(dir / "kept") == "older\n");
+  CHECK(file_bytes(dir / "rc") == "0\n");
+  CHECK(file_bytes(dir / "err").empty());
+  CHECK(file_bytes(dir / "left_last") == ".\n..\nerr\nk.npy\nkept\nleft_last\nleft_stopped\nrc\nx.csv\n");
+  CHECK(read_npy(dir / "k.npy").shape == std::vector<long>{2500, 2500});
 }
