@@ -29,6 +29,24 @@ std::optional<std::pair<std::size_t, std::size_t>> first_of_all(
   return std::pair{static_cast<std::size_t>(first) / cols, static_cast<std::size_t>(first) % cols};
 }
 
+// Where rank 0's output is, its band height and the bands an earlier run finished, on every
+// rank (`owned`: rank 0's output; ignored elsewhere).
+std::pair<runtime::SharedBands, std::vector<bool>> shared_by_root(const runtime::BandedNpyOutput* owned,
+                                                                  std::size_t rows) {
+  runtime::SharedBands shared;
+  std::string finished_text;  // '1' per finished band
+  if (mpi::world().root()) {
+    shared = owned->shared();
+    for (std::size_t b = 0; b < (rows + shared.band_rows - 1) / shared.band_rows; ++b)
+      finished_text += owned->band_done(b) ? '1' : '0';
+  }
+  shared.temp = mpi::broadcast(shared.temp, 0);
+  shared.band_rows = std::stoul(mpi::broadcast(std::to_string(shared.band_rows), 0));
+  std::vector<bool> finished;
+  for (char c : mpi::broadcast(finished_text, 0)) finished.push_back(c == '1');
+  return {shared, finished};
+}
+
 bool on_any_rank(bool mine) {
   const std::vector<int> all = mpi::all_gather(mine ? 1 : 0);
   return std::find(all.begin(), all.end(), 1) != all.end();
@@ -86,19 +104,9 @@ int kernel_across_ranks(const runtime::KernelProgram& program, runtime::KernelKi
       }))
     return code;
 
-  // Where it is, its band height and the bands an earlier run finished, from rank 0.
-  runtime::SharedBands shared;
-  std::string finished_text;
-  if (world.root()) {
-    shared = out->shared();
-    for (std::size_t b = 0; b < (rows + shared.band_rows - 1) / shared.band_rows; ++b)
-      finished_text += out->band_done(b) ? '1' : '0';
-  }
-  shared.temp = mpi::broadcast(shared.temp, 0);
-  shared.band_rows = std::stoul(mpi::broadcast(std::to_string(shared.band_rows), 0));
-  finished_text = mpi::broadcast(finished_text, 0);
-  std::vector<bool> finished;
-  for (char c : finished_text) finished.push_back(c == '1');
+  const auto from_root = shared_by_root(out.get(), rows);
+  const runtime::SharedBands& shared = from_root.first;
+  const std::vector<bool>& finished = from_root.second;
 
   if (const int code = on_every_rank([&] {
         if (!world.root())
