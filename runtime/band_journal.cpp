@@ -24,6 +24,9 @@ constexpr const char* magic = "sgntk kernel bands 1";
   throw DataError(fmt::format("{}: cannot write: {}", path, std::strerror(error)));
 }
 
+// Where consolidate_band_journals writes the merged journal before renaming it onto `path`.
+std::string consolidating_path(const std::string& path) { return path + ".new"; }
+
 std::string header_line(const BandJournalHeader& h) {
   return fmt::format("{}\nfingerprint {}  rows {}  cols {}  band_rows {}\n", magic, h.fingerprint, h.rows, h.cols,
                      h.band_rows);
@@ -95,7 +98,7 @@ std::optional<BandJournalState> read_band_journals(const std::string& path) {
 void consolidate_band_journals(const std::string& path, const BandJournalState& state) {
   std::string text = header_line(state.header);
   for (std::size_t band : state.done) text += fmt::format("done {}\n", band);
-  const std::string temp = path + ".new";
+  const std::string temp = consolidating_path(path);
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   int error = fd < 0 ? errno : write_and_sync(fd, text);
   if (fd >= 0) ::close(fd);
@@ -111,6 +114,7 @@ void consolidate_band_journals(const std::string& path, const BandJournalState& 
 void remove_band_journals(const std::string& path) {
   for (const std::string& rank_path : rank_journal_paths(path)) ::unlink(rank_path.c_str());
   ::unlink(path.c_str());
+  ::unlink(consolidating_path(path).c_str());  // left by a run that stopped while merging
 }
 
 BandJournal::BandJournal(const std::string& path, const BandJournalHeader& header, bool append) : path_(path) {

@@ -267,6 +267,8 @@ TEST_CASE("a shared output: an MPI rank joins the owner's temporary, and its sid
     // A rank's side file of other inputs does not count.
     std::ofstream(journal + ".7") << "sgntk kernel bands 1\nfingerprint 0  rows 400  cols 400  band_rows 32\ndone 11\n";
     CHECK(runtime::read_band_journals(journal)->done.size() == 9);
+    // Nor does a merged journal that a stopped run left before renaming it (it is removed).
+    std::ofstream(journal + ".new") << "sgntk kernel bands 1\n";
     jobs::KernelFileOptions file = out_of_core(32, 400);
     file.resume_identity = "the spec";
     std::string notice;
