@@ -15,11 +15,7 @@ cd "$dir"
 trap 'rm -f "$dir"/{spec.sgntk,x.csv,x_small.csv,sample.csv,k.npy,sample.npy,small_mem.npy,small_ooc.npy}' EXIT
 
 sed 's/input = 2/input = 8/' "$root/specs/paper/erf_ntk.sgntk" > spec.sgntk
-points() {  # N rows of dimension 8, seeded
-  awk -v n="$1" -v d=8 'BEGIN { srand(1); for (i = 0; i < n; i++) { s = 0.3 + 2.2 * rand(); line = "";
-    for (k = 0; k < d; k++) { u = rand(); v = rand(); if (u < 1e-300) u = 1e-300;
-      line = line (k ? "," : "") sprintf("%.17g", s * sqrt(-2 * log(u)) * cos(6.283185307179586 * v)) } print line } }'
-}
+. "$root/bench/random_points.sh"
 points "$n" > x.csv
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 # Out of core because 8 N^2 bytes exceed the default memory budget (1/8 of physical memory) for

@@ -1,5 +1,6 @@
 // `sgntk kernel SPEC --kind nngp|ntk|sgntk --x1 FILE [--x2 FILE] --out FILE`: compiles the
-// network's kernel program and evaluates one kernel matrix (the kernel job, cli/jobs/).
+// network's kernel program and evaluates one kernel matrix (the kernel job, cli/jobs/), as one
+// process or across the ranks of an MPI job (cli/kernel_ranks.h).
 #include <fmt/format.h>
 
 #include <cstdint>
@@ -7,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/common_options.h"
@@ -14,10 +16,13 @@
 #include "cli/exit_codes.h"
 #include "cli/jobs/jobs.h"
 #include "cli/jobs/kinds.h"
+#include "cli/kernel_ranks.h"
 #include "cli/progress.h"
+#include "cli/rank_steps.h"
 #include "cli/stop_signals.h"
 #include "runtime/errors.h"
 #include "runtime/matrix_io.h"
+#include "runtime/mpi/world.h"
 
 namespace sgntk::cli {
 namespace {
@@ -39,21 +44,18 @@ std::string resume_identity(const KernelArgs& args) {
                                       args.common.plugin_paths);
 }
 
-int run_kernel(const KernelArgs& args) {
-  if (!has_matrix_extension(args.out)) {
-    std::cerr << fmt::format("sgntk: error: --out '{}' must end in .csv or .npy\n", args.out);
-    return exit_usage;
-  }
-  if ((args.out_of_core || args.resume) && std::filesystem::path(args.out).extension() != ".npy") {
-    std::cerr << fmt::format("sgntk: error: --out-of-core and --resume need an .npy --out, not '{}'\n", args.out);
-    return exit_usage;
-  }
-  const auto compiled = compile_network(args.spec, args.common);
-  if (!compiled) return exit_input_error;
-  const runtime::KernelProgram* program = &compiled->program;
-  const runtime::KernelKind kind = *jobs::kind_from<runtime::KernelKind>(args.kind);  // checked by --kind
+// The spec compiled (its warnings printed) and the points read: on every rank of an MPI job.
+struct KernelInputs {
+  std::optional<CompiledNetwork> compiled;
+  runtime::RowMatrix x1, x2;
+};
+
+int read_inputs(const KernelArgs& args, runtime::KernelKind kind, KernelInputs& in) {
+  in.compiled = compile_network(args.spec, args.common);
+  if (!in.compiled) return exit_input_error;
+  const runtime::KernelProgram* program = &in.compiled->program;
   Diagnostics diags;
-  jobs::warn_infinite_diagonal(compiled->module(), *program, kind, diags);
+  jobs::warn_infinite_diagonal(in.compiled->module(), *program, kind, diags);
   std::cerr << diags.render();
 
   auto read_points = [&](const std::string& path) {
@@ -63,10 +65,37 @@ int run_kernel(const KernelArgs& args) {
                                            path, x.cols(), program->network, program->input_dim));
     return x;
   };
-  const runtime::RowMatrix x1 = read_points(args.x1);
-  runtime::RowMatrix x2;
-  if (!args.x2.empty()) x2 = read_points(args.x2);
-  Progress progress(fmt::format("{} kernel", args.kind), args.common.quiet);
+  in.x1 = read_points(args.x1);
+  if (!args.x2.empty()) in.x2 = read_points(args.x2);
+  return exit_ok;
+}
+
+// A usage error, printed once (by rank 0 of an MPI job).
+int usage_error(const std::string& message) {
+  if (mpi::world().root()) std::cerr << "sgntk: error: " << message << "\n";
+  return exit_usage;
+}
+
+// One process computes the kernel into --out (kernel_to_file); under mpirun the ranks split its
+// bands and write them into one file together (kernel_ranks.h), which needs an .npy output.
+int run_kernel(const KernelArgs& args) {
+  const mpi::World& world = mpi::world();
+  if (!has_matrix_extension(args.out)) return usage_error(fmt::format("--out '{}' must end in .csv or .npy", args.out));
+  const bool npy = std::filesystem::path(args.out).extension() == ".npy";
+  if ((args.out_of_core || args.resume) && !npy)
+    return usage_error(fmt::format("--out-of-core and --resume need an .npy --out, not '{}'", args.out));
+  if (world.size > 1 && !npy)
+    return usage_error(fmt::format("under mpirun the ranks write their bands of the kernel into one .npy file; a "
+                                   "csv --out ('{}') is written by one process: run it without mpirun, or write .npy",
+                                   args.out));
+  const runtime::KernelKind kind = *jobs::kind_from<runtime::KernelKind>(args.kind);  // checked by --kind
+  KernelInputs in;
+  if (const int code = on_every_rank([&] { return read_inputs(args, kind, in); })) return code;
+  const runtime::KernelProgram* program = &in.compiled->program;
+  const runtime::RowMatrix& x1 = in.x1;
+  const runtime::RowMatrix& x2 = in.x2;
+  // Under mpirun rank 0 shows the progress of its own bands (a share of the same size as the others').
+  Progress progress(fmt::format("{} kernel", args.kind), args.common.quiet || !world.root());
   runtime::KernelOptions kernel_options;
   kernel_options.threads = args.common.threads;
   if (progress.enabled()) kernel_options.progress = [&](double f) { progress.update(f); };
@@ -79,6 +108,9 @@ int run_kernel(const KernelArgs& args) {
   file.out_of_core = args.out_of_core;
   if (args.resume) file.resume_identity = resume_identity(args);
   if (!args.common.quiet) file.notice = [](const std::string& line) { std::cerr << "sgntk: " << line << "\n"; };
+  if (world.size > 1)
+    return kernel_across_ranks(*program, kind, x1, args.x2.empty() ? nullptr : &x2, args.out, kernel_options, file,
+                               resume_identity(args));
   jobs::kernel_to_file(*program, kind, x1, args.x2.empty() ? nullptr : &x2, args.out, kernel_options, file);
   return exit_ok;
 }
@@ -107,7 +139,8 @@ RunFunction register_kernel(CLI::App& app) {
                      option_network | option_set | option_threads | option_plugin_path | option_tolerance | option_quiet);
   sub->footer("A NaN entry is an error and nothing is written; +inf is kept (with a warning) only where the naive NTK\n"
               "of a jump activation (or the SG-NTK of a jump layer without a surrogate) diverges on the diagonal.\n"
-              "Any other infinite entry is an overflow: an error, and nothing is written.");
+              "Any other infinite entry is an overflow: an error, and nothing is written.\n"
+              "Under mpirun -np K the ranks split the bands of an .npy output and write one file together (README, Scale).");
   return [args] { return run_stoppable([&] { return run_kernel(*args); }); };
 }
 

@@ -2,7 +2,7 @@
 // codes of the CLI contract. No exception escapes main. Subcommands let runtime::DataError and
 // runtime::EvalError propagate (their outputs are written atomically or cleaned up by RAII).
 // Started by mpirun, sgntk joins the MPI job (runtime/mpi/world.h); `train` splits its ensemble
-// across the ranks, the other commands refuse to run on more than one.
+// across the ranks and `kernel` its bands, the other commands refuse to run on more than one.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <csignal>
@@ -21,7 +21,7 @@ namespace {
 
 // The commands that run across MPI ranks; the others are refused under mpirun -np K > 1, so
 // that K copies never compute and write the same output.
-bool runs_across_ranks(const CLI::App& command) { return command.get_name() == "train"; }
+bool runs_across_ranks(const CLI::App& command) { return command.get_name() == "train" || command.get_name() == "kernel"; }
 
 }  // namespace
 
@@ -66,8 +66,11 @@ int main(int argc, char** argv) {
                             "one process or build it with MPI (README, \"Scale\")", ranks);
     for (const CLI::App* command : subcommands)
       if (refusal.empty() && command->parsed() && !runs_across_ranks(*command))
-        refusal = fmt::format("only `sgntk train` runs across MPI ranks so far; run `sgntk {}` as one process, "
-                              "not under mpirun with {} ranks", command->get_name(), ranks);
+        refusal = fmt::format("only `sgntk train` and `sgntk kernel` run across MPI ranks so far; run `sgntk {}` "
+                              "as one process, not under mpirun with {} ranks{}", command->get_name(), ranks,
+                              command->get_name() == "run" ? " (the ensemble of a train task can be trained across "
+                                                             "ranks by `sgntk train` with the task's arguments)"
+                                                           : "");
     if (!refusal.empty()) {
       if (world.root()) std::cerr << "sgntk: error: " << refusal << "\n";
       return exit_usage;

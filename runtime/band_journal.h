@@ -8,6 +8,9 @@
 //     fingerprint 3f2a...  rows 30000  cols 30000  band_rows 416
 //     done 0
 //     done 1
+//
+// The ranks of an MPI job (but the first) each record their bands in a side file of their own,
+// JOURNAL.RANK beside it, with the same header; a reader takes the bands any of them records.
 #pragma once
 #include <cstddef>
 #include <optional>
@@ -29,6 +32,23 @@ struct BandJournalState {
 
 // What the journal at `path` says; std::nullopt when there is none or its header is unreadable.
 std::optional<BandJournalState> read_band_journal(const std::string& path);
+
+// The side file of MPI rank `rank` of the journal `journal_path` (JOURNAL.RANK), and those found
+// beside it (any rank).
+std::string rank_journal_path(const std::string& journal_path, int rank);
+std::vector<std::string> rank_journal_paths(const std::string& journal_path);
+
+// What the journal at `path` and its ranks' side files say together: the journal's header and
+// every band any of them records (a rank's file with another header does not count);
+// std::nullopt when the journal itself says nothing (read_band_journal).
+std::optional<BandJournalState> read_band_journals(const std::string& path);
+
+// Writes `state` as the one journal at `path` (a temporary beside it, synced, renamed onto it),
+// then removes the ranks' side files, whose bands `state` holds. Throws DataError naming `path`.
+void consolidate_band_journals(const std::string& path, const BandJournalState& state);
+
+// Removes the journal at `path` and its ranks' side files.
+void remove_band_journals(const std::string& path);
 
 class BandJournal {
  public:

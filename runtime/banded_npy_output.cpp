@@ -41,7 +41,7 @@ std::string partial_path_of(const std::string& path) { return beside(path, ".par
 std::string partial_journal_path_of(const std::string& path) { return beside(path, ".partial.bands"); }
 
 void remove_partial(const std::string& path) {
-  ::unlink(partial_journal_path_of(path).c_str());  // the side file first: without it the data is not resumed
+  remove_band_journals(partial_journal_path_of(path));  // the side files first: without them the data is not resumed
   ::unlink(partial_path_of(path).c_str());
 }
 
@@ -55,7 +55,7 @@ BandedNpyOutput::BandedNpyOutput(const std::string& path, std::size_t rows, std:
   if (fingerprint) {
     temp_ = partial_path_of(path);
     journal_path_ = partial_journal_path_of(path);
-    if (const auto state = read_band_journal(journal_path_);
+    if (const auto state = read_band_journals(journal_path_);
         state && file_size(temp_) == static_cast<long long>(file_bytes)) {
       if (state->header.fingerprint != *fingerprint || state->header.rows != rows || state->header.cols != cols)
         throw DataError(fmt::format(
@@ -68,10 +68,13 @@ BandedNpyOutput::BandedNpyOutput(const std::string& path, std::size_t rows, std:
       done_.assign((rows + band_rows_ - 1) / band_rows_, false);
       for (std::size_t b : state->done)
         if (b < done_.size()) done_[b] = true;
+      // The bands that MPI ranks recorded in side files of their own go into the one journal,
+      // so that the ranks of this run start their side files afresh.
+      if (!rank_journal_paths(journal_path_).empty()) consolidate_band_journals(journal_path_, *state);
       journal_ = std::make_unique<BandJournal>(journal_path_, state->header, true);
       return;
     }
-    ::unlink(journal_path_.c_str());  // a side file without its data (or unreadable) starts over
+    remove_band_journals(journal_path_);  // side files without their data (or unreadable) start over
     fd_ = ::open(temp_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   } else {
     fd_ = create_temporary(path, temp_);
@@ -103,6 +106,22 @@ BandedNpyOutput::BandedNpyOutput(const std::string& path, std::size_t rows, std:
   done_.assign((rows + band_rows_ - 1) / band_rows_, false);
 }
 
+BandedNpyOutput::BandedNpyOutput(const std::string& path, std::size_t rows, std::size_t cols, const SharedBands& shared,
+                                 const std::optional<std::string>& fingerprint, int rank)
+    : path_(path), temp_(shared.temp), rows_(rows), cols_(cols), band_rows_(shared.band_rows), keep_(true),
+      owner_(false) {
+  header_bytes_ = npy_header({static_cast<long>(rows), static_cast<long>(cols)}).size();
+  fd_ = ::open(temp_.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd_ < 0)
+    throw DataError(fmt::format("{}: cannot open the temporary {} that rank 0 created: {}; under mpirun, --out must "
+                                "be on a file system that every rank shares",
+                                path, temp_, std::strerror(errno)));
+  if (fingerprint)
+    journal_ = std::make_unique<BandJournal>(rank_journal_path(partial_journal_path_of(path), rank),
+                                             BandJournalHeader{*fingerprint, rows, cols, band_rows_}, false);
+  done_.assign((rows + band_rows_ - 1) / band_rows_, false);
+}
+
 BandedNpyOutput::~BandedNpyOutput() {
   if (fd_ >= 0) discard();
 }
@@ -110,10 +129,18 @@ BandedNpyOutput::~BandedNpyOutput() {
 void BandedNpyOutput::discard() {
   ::close(fd_);
   fd_ = -1;
-  if (keep_) return;  // resumable: the data and its side file stay for --resume
+  if (keep_ || !owner_) return;  // resumable: the data and its side files stay for --resume
   journal_.reset();
-  if (!journal_path_.empty()) ::unlink(journal_path_.c_str());
+  if (!journal_path_.empty()) remove_band_journals(journal_path_);
   ::unlink(temp_.c_str());
+}
+
+void BandedNpyOutput::close_share() {
+  int error = ::fsync(fd_) != 0 ? errno : 0;
+  if (::close(fd_) != 0 && error == 0) error = errno;  // a shared file system may report a lost write here
+  fd_ = -1;
+  journal_.reset();
+  if (error != 0) fail(path_, error);
 }
 
 std::size_t BandedNpyOutput::bands_done() const { return static_cast<std::size_t>(std::count(done_.begin(), done_.end(), true)); }
@@ -168,6 +195,7 @@ void BandedNpyOutput::write_mirror(const KernelBand& band) {
 }
 
 void BandedNpyOutput::commit() {
+  if (!owner_) throw std::logic_error("BandedNpyOutput::commit: a joined output is committed by its owner");
   for (std::size_t b = 0; b < done_.size(); ++b)
     if (!done_[b]) throw std::logic_error("BandedNpyOutput::commit: a band was never written");
   int error = ::fsync(fd_) != 0 ? errno : 0;
@@ -179,7 +207,7 @@ void BandedNpyOutput::commit() {
   ::close(fd_);  // the data is on disk and renamed: a failing close loses nothing
   fd_ = -1;
   journal_.reset();
-  if (!journal_path_.empty()) ::unlink(journal_path_.c_str());  // it vouched for the renamed temporary
+  if (!journal_path_.empty()) remove_band_journals(journal_path_);  // they vouched for the renamed temporary
   sync_folder(folder_of(path_));
 }
 

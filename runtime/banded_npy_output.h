@@ -11,6 +11,14 @@
 // (fdatasync) before the side file records it. A run that stops before commit() keeps both, and
 // a later run with the same fingerprint and shape computes only the bands not recorded; one with
 // another fingerprint is refused. Without a fingerprint, a stopped run leaves nothing behind.
+//
+// Shared by the ranks of an MPI job (`sgntk kernel` under mpirun): the first rank creates the
+// output as above (its owner) and tells the others where it is (shared()); each other rank joins
+// it (the second constructor), writes its own bands into the same temporary with positioned
+// writes (disjoint: every entry belongs to one band or to its mirror), records them in its own
+// side file (band_journal.h, JOURNAL.RANK) and syncs them (close_share()); only then, after the
+// ranks agreed, does the owner mark them (written_elsewhere()) and commit(). A joined output
+// never removes or renames anything.
 #pragma once
 #include <cstddef>
 #include <memory>
@@ -23,23 +31,40 @@
 
 namespace sgntk::runtime {
 
+// Where the ranks of an MPI job write: the owner's temporary and its band height.
+struct SharedBands {
+  std::string temp;
+  std::size_t band_rows = 0;
+};
+
 class BandedNpyOutput {
  public:
   // Reserves the file's disk space up front (a full disk is a DataError naming `path` here).
   // `band_rows` is the band height for a new file; a resumed one keeps its journal's.
   BandedNpyOutput(const std::string& path, std::size_t rows, std::size_t cols, std::size_t band_rows,
                   const std::optional<std::string>& fingerprint);
+  // Joins the owner's temporary `shared.temp` of the output `path` as MPI rank `rank` (> 0),
+  // recording into its own side file when `fingerprint` is given. Throws DataError when the
+  // temporary cannot be opened (--out is not on a file system every rank shares).
+  BandedNpyOutput(const std::string& path, std::size_t rows, std::size_t cols, const SharedBands& shared,
+                  const std::optional<std::string>& fingerprint, int rank);
   ~BandedNpyOutput();
   BandedNpyOutput(const BandedNpyOutput&) = delete;
   BandedNpyOutput& operator=(const BandedNpyOutput&) = delete;
 
   std::size_t band_rows() const { return band_rows_; }
+  SharedBands shared() const { return {temp_, band_rows_}; }
   // Whether an earlier run wrote band b (resumable outputs only).
   bool band_done(std::size_t b) const { return b < done_.size() && done_[b]; }
   std::size_t bands_done() const;
 
   // Writes a computed band (nothing once it has seen a NaN: the run fails); throws DataError.
   void write(const KernelBand& band);
+
+  // A joined output: its bands on disk (fsync) and the file closed; throws DataError.
+  void close_share();
+  // The owner: band b was written by another rank (which closed its share).
+  void written_elsewhere(std::size_t b) { done_.at(b) = true; }
 
   // fsync + rename onto the target, then removes the side file; throws DataError naming the
   // target (then the temporary is removed, or kept for --resume). At most once.
@@ -58,6 +83,7 @@ class BandedNpyOutput {
   std::size_t rows_, cols_, band_rows_, header_bytes_ = 0;
   int fd_ = -1;
   bool keep_ = false;  // resumable: kept when the run stops before commit()
+  bool owner_ = true;  // false: joined by an MPI rank, which never removes the files
   std::vector<bool> done_;
   std::unique_ptr<BandJournal> journal_;
   std::vector<double> segments_;  // a block of the mirror, transposed
@@ -67,7 +93,8 @@ class BandedNpyOutput {
 std::string partial_path_of(const std::string& path);
 std::string partial_journal_path_of(const std::string& path);
 
-// Removes a resumable output's files if any are left (after another run replaced the target).
+// Removes a resumable output's files if any are left (after another run replaced the target),
+// the side files of MPI ranks included.
 void remove_partial(const std::string& path);
 
 }  // namespace sgntk::runtime

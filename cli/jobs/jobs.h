@@ -60,6 +60,10 @@ struct KernelFileOptions {
 // every thread count). The CLI and the Python package use it alike.
 std::string kernel_resume_identity(const std::string& spec_text, const std::string& network, double tolerance,
                                    const std::vector<std::string>& sets, const std::vector<std::string>& plugin_paths);
+// The fingerprint of a kernel's inputs that a --resume side file holds (hex): `identity` (what
+// KernelFileOptions::resume_identity says), the kind and the points.
+std::string kernel_fingerprint(const std::string& identity, runtime::KernelKind kind, const runtime::RowMatrix& x1,
+                               const runtime::RowMatrix* x2);
 
 // 1/8 of the machine's physical memory.
 std::size_t default_memory_budget();

@@ -40,8 +40,10 @@ class Fingerprint {
   std::uint64_t hash_ = 0xcbf29ce484222325ULL;
 };
 
-std::string fingerprint_of(const std::string& identity, runtime::KernelKind kind, const runtime::RowMatrix& x1,
-                           const runtime::RowMatrix* x2) {
+}  // namespace
+
+std::string kernel_fingerprint(const std::string& identity, runtime::KernelKind kind, const runtime::RowMatrix& x1,
+                               const runtime::RowMatrix* x2) {
   Fingerprint f;
   f.add(identity);
   f.add(std::string(kind_name(kind)));
@@ -50,8 +52,6 @@ std::string fingerprint_of(const std::string& identity, runtime::KernelKind kind
   if (x2) f.add(*x2);
   return f.hex();
 }
-
-}  // namespace
 
 std::size_t default_memory_budget() {
   const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
@@ -73,7 +73,7 @@ void kernel_bands_to_file(const runtime::KernelProgram& program, runtime::Kernel
   std::optional<std::string> fingerprint;
   std::unique_ptr<runtime::OutputLock> lock;  // a resumable run's temporary has a fixed name: one writer
   if (file.resume_identity) {
-    fingerprint = fingerprint_of(*file.resume_identity, kind, x1, x2);
+    fingerprint = kernel_fingerprint(*file.resume_identity, kind, x1, x2);
     lock = std::make_unique<runtime::OutputLock>(path, fmt::format("sgntk kernel --out {} --resume", path));
   }
   runtime::BandedNpyOutput out(path, rows, cols, runtime::kernel_band_rows(cols, budget / 32), fingerprint);

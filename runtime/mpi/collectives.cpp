@@ -27,6 +27,25 @@ std::vector<int> all_gather(int value) {
   return all;
 }
 
+std::vector<long long> all_gather(long long value) {
+  std::vector<long long> all(static_cast<std::size_t>(world().size), value);
+#ifdef SGNTK_HAVE_MPI
+  if (world().size > 1) MPI_Allgather(&value, 1, MPI_LONG_LONG, all.data(), 1, MPI_LONG_LONG, MPI_COMM_WORLD);
+#endif
+  return all;
+}
+
+std::string broadcast(const std::string& bytes, int from) {
+  std::string out = bytes;
+#ifdef SGNTK_HAVE_MPI
+  if (world().size > 1) {
+    out.resize(static_cast<std::size_t>(broadcast(as_count(static_cast<long>(bytes.size())), from)));
+    MPI_Bcast(out.data(), static_cast<int>(out.size()), MPI_CHAR, from, MPI_COMM_WORLD);
+  }
+#endif
+  return out;
+}
+
 int broadcast(int value, int from) {
 #ifdef SGNTK_HAVE_MPI
   if (world().size > 1) MPI_Bcast(&value, 1, MPI_INT, from, MPI_COMM_WORLD);

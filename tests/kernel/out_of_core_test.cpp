@@ -228,3 +228,54 @@ TEST_CASE("out of core, a run stopped without --resume leaves nothing, and a fin
   jobs::kernel_to_file(c.program, KernelKind::ntk, x, nullptr, path, {}, out_of_core(16, 200));
   CHECK(dir.entries() == 1);
 }
+
+TEST_CASE("a shared output: an MPI rank joins the owner's temporary, and its side file is merged by the next run") {
+  TempDir dir("sgntk_out_of_core");
+  const Compiled c = compile(paper_network("erf(m*x)", "", 3, 3));
+  const runtime::RowMatrix x = random_rows(400, 3, 5);
+  const std::string path = dir.file("k.npy"), reference = dir.file("reference.npy");
+  jobs::kernel_to_file(c.program, KernelKind::ntk, x, nullptr, reference, {});
+  const std::string fingerprint = jobs::kernel_fingerprint("the spec", KernelKind::ntk, x, nullptr);
+  const std::string journal = runtime::partial_journal_path_of(path);
+  // Bands 0 to 12 of 32 rows: the owner writes the even ones, "rank 1" the odd ones, each only
+  // the bands below `last` (a stopped job) or all of them.
+  auto run = [&](std::size_t last, bool commit) {
+    runtime::BandedNpyOutput owner(path, 400, 400, 32, fingerprint);
+    runtime::BandedNpyOutput rank1(path, 400, 400, owner.shared(), fingerprint, 1);
+    runtime::KernelBandCallbacks callbacks;
+    callbacks.band_done = [&](std::size_t b) { return b >= last; };
+    callbacks.band = [&](const runtime::KernelBand& band) { (band.index % 2 ? rank1 : owner).write(band); };
+    runtime::compute_kernel_bands(c.program, KernelKind::ntk, x, nullptr, 32, callbacks);
+    rank1.close_share();
+    if (!commit) return;
+    for (std::size_t b = 1; b < 13; b += 2) owner.written_elsewhere(b);
+    owner.commit();
+  };
+  SUBCASE("committed by the owner once every rank closed its share: the bytes of one process") {
+    run(13, true);
+    CHECK(read_file(path) == read_file(reference));
+    CHECK(dir.entries() == 2);  // no partial file, no side file of either writer
+  }
+  SUBCASE("stopped: the two side files together list the bands, and one process finishes the rest") {
+    run(9, false);
+    CHECK(fs::exists(runtime::rank_journal_path(journal, 1)));
+    CHECK(runtime::read_band_journal(journal)->done == std::vector<std::size_t>{0, 2, 4, 6, 8});
+    CHECK(runtime::rank_journal_paths(journal) == std::vector<std::string>{journal + ".1"});
+    const auto merged = runtime::read_band_journals(journal);
+    REQUIRE(merged.has_value());
+    CHECK(merged->done == std::vector<std::size_t>{0, 1, 2, 3, 4, 5, 6, 7, 8});
+    // A rank's side file of other inputs does not count.
+    std::ofstream(journal + ".7") << "sgntk kernel bands 1\nfingerprint 0  rows 400  cols 400  band_rows 32\ndone 11\n";
+    CHECK(runtime::read_band_journals(journal)->done.size() == 9);
+    // Nor does a merged journal that a stopped run left before renaming it (it is removed).
+    std::ofstream(journal + ".new") << "sgntk kernel bands 1\n";
+    jobs::KernelFileOptions file = out_of_core(32, 400);
+    file.resume_identity = "the spec";
+    std::string notice;
+    file.notice = [&](const std::string& line) { notice = line; };
+    jobs::kernel_to_file(c.program, KernelKind::ntk, x, nullptr, path, {}, file);
+    CHECK(notice == path + ": resuming: 9 of 13 bands from an earlier run");
+    CHECK(read_file(path) == read_file(reference));
+    CHECK(dir.entries() == 2);
+  }
+}

@@ -2,54 +2,13 @@
 // process (blocks of unequal size, and a rank with no network), and a rank that fails ends the
 // job with exit 1 and one diagnostic instead of leaving the others waiting. Skipped, with a
 // message, where the build has no MPI or mpirun is not on PATH.
-#include <unistd.h>
-
-#include <cstdlib>
-#include <sstream>
-
-#include "runtime/mpi/world.h"
-#include "tests/finite_cli/cli_helpers.h"
+#include "tests/mpi/mpi_run.h"
 
 using namespace sgntk::test;
 
 namespace {
 
 const std::string sign_spec = "specs/paper/sign_sgl.sgntk";
-
-// `name` on PATH, or "" (posix_spawn wants the full path).
-std::string on_path(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::istringstream dirs(path ? path : "");
-  for (std::string dir; std::getline(dirs, dir, ':');)
-    if (!dir.empty() && ::access((fs::path(dir) / name).c_str(), X_OK) == 0) return (fs::path(dir) / name).string();
-  return "";
-}
-
-bool mpi_runs_here() {
-  if (!sgntk::mpi::built_with_mpi()) {
-    MESSAGE("skipped: this sgntk is built without MPI (SGNTK_MPI=OFF, or no OpenMPI found)");
-    return false;
-  }
-  if (on_path("mpirun").empty() || on_path("timeout").empty()) {
-    MESSAGE("skipped: mpirun (openmpi-bin, scripts/install-deps.sh) or timeout is not on PATH");
-    return false;
-  }
-  return true;
-}
-
-// `mpirun` with one program line per element of `ranks` (MPMD: "-np N sgntk COMMAND ARGS" joined
-// by ':'), under a 120 s timeout: a job that hangs ends with 124.
-ProcessResult mpirun(const std::vector<std::pair<int, std::vector<std::string>>>& ranks,
-                     const std::string& command = "train") {
-  std::vector<std::string> argv{on_path("timeout"), "120", on_path("mpirun"), "--oversubscribe", "--bind-to", "none"};
-  if (::geteuid() == 0) argv.push_back("--allow-run-as-root");
-  for (std::size_t i = 0; i < ranks.size(); ++i) {
-    if (i > 0) argv.push_back(":");
-    argv.insert(argv.end(), {"-np", std::to_string(ranks[i].first), SGNTK_EXE, command});
-    argv.insert(argv.end(), ranks[i].second.begin(), ranks[i].second.end());
-  }
-  return run_process(argv, source_dir);
-}
 
 // Width 20 sign networks, 40 SGL steps, saved at three steps on the 100 grid points.
 std::vector<std::string> small_run(const TrainingData& data, long ensemble, const std::string& out) {
@@ -59,21 +18,6 @@ std::vector<std::string> small_run(const TrainingData& data, long ensemble, cons
 }
 
 const std::vector<std::string> result_files{"outputs.npy", "save_steps.npy", "loss.npy", "loss_steps.npy"};
-
-long count(const std::string& text, const std::string& part) {
-  long n = 0;
-  for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
-  return n;
-}
-
-// The job failed as one process would (exit 1), with its diagnostic (containing `part`) once,
-// not after the 120 s timeout.
-void check_failed_once(const ProcessResult& r, const std::string& part) {
-  INFO(r.err);
-  CHECK(r.exit_code == 1);
-  CHECK(count(r.err, "sgntk: error:") == 1);
-  CHECK(contains(r.err, part));
-}
 
 void check_same_bytes_as_one_process(int ranks, long ensemble) {
   if (!mpi_runs_here()) return;
@@ -148,10 +92,18 @@ TEST_CASE("mpirun: the commands that do not run across ranks refuse, once, with 
   if (!mpi_runs_here()) return;
   ScratchDir dir;
   const TrainingData data = paper_training_data(dir);
-  const ProcessResult r = mpirun({{2, {sign_spec, "--kind", "nngp", "--x1", data.x, "--out", dir / "k.npy"}}}, "kernel");
+  const ProcessResult r = mpirun({{2, {sign_spec, "--kind", "ntk", "--x1", data.x, "--ensemble", "2", "--seed", "1",
+                                       "--out", dir / "k.npy"}}},
+                                 "empirical");
   INFO(r.err);
   CHECK(r.exit_code == 2);
-  CHECK(count(r.err, "sgntk: error: only `sgntk train` runs across MPI ranks so far; run `sgntk kernel` as one "
-                     "process") == 1);
+  CHECK(count(r.err, "sgntk: error: only `sgntk train` and `sgntk kernel` run across MPI ranks so far; run `sgntk "
+                     "empirical` as one process") == 1);
   CHECK_FALSE(fs::exists(dir / "k.npy"));
+  const ProcessResult run = mpirun({{2, {"specs/paper/figure3.sgntk", "--out", dir / "fig3"}}}, "run");
+  INFO(run.err);
+  CHECK(run.exit_code == 2);
+  CHECK(count(run.err, "run `sgntk run` as one process, not under mpirun with 2 ranks (the ensemble of a train task "
+                       "can be trained across ranks by `sgntk train` with the task's arguments)\n") == 1);
+  CHECK_FALSE(fs::exists(dir / "fig3"));
 }
