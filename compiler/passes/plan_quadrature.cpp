@@ -81,6 +81,19 @@ bool series_friendly(const program::Integrand& side, const PlanSide& plan) {
   return s.smooth && s.breakpoints.empty() && s.transitions.empty() && whole_line && (!e || tail_growth(e) == 0.0);
 }
 
+// Whether a side with kinks, jumps or compact support at known break points (a triangle or
+// boxcar surrogate, relu) may pair with a smooth side in the series: its coefficients are
+// integrated piece by piece, and the smooth side's fast-falling tail makes the product converge.
+// Two such sides would not: their coefficients fall only like a power of k.
+bool series_piecewise(const program::Integrand& side, const PlanSide& plan) {
+  const auto* compiled = std::get_if<program::CompiledIntegrand>(&side);
+  if (!compiled) return false;
+  const program::Shape& s = compiled->shape;
+  const bool known_pieces = !s.breakpoints.empty() || s.support_lo != -HUGE_VAL || s.support_hi != HUGE_VAL;
+  const graph::Expr e = plan.atom.expr;
+  return known_pieces && s.transitions.empty() && (!e || tail_growth(e) == 0.0);
+}
+
 }  // namespace
 
 void plan_quadrature(graph::GraphContext& g, const PlanSide& f, const PlanSide& gside, double coef,
@@ -109,15 +122,17 @@ void plan_quadrature(graph::GraphContext& g, const PlanSide& f, const PlanSide& 
   //
   // In the kernel engine the conditional method costs milliseconds per entry. Where both sides
   // are smooth (analytic on the line, no steep transition) and grow slower than any exp(r x^2),
-  // Mehler's series converges fast and costs a short sum per entry (hermite_series); its
-  // entries that cannot meet the tolerance fall back to the conditional method.
+  // or one is smooth and the other piecewise at known break points, Mehler's series converges
+  // fast and costs a short sum per entry (hermite_series); its entries that cannot meet the
+  // tolerance fall back to the conditional method.
   auto polynomial = [](const Atom& a) { return a.family == Family::moment || a.family == Family::one; };
   term.f = integrand(g, f, options);
   term.g = integrand(g, gside, options);
   using Method = program::QuadratureTerm::Method;
   if (polynomial(f.atom) && polynomial(gside.atom))
     term.method = Method::gauss_hermite;
-  else if (series_friendly(term.f, f) && series_friendly(term.g, gside))
+  else if (const bool smooth_f = series_friendly(term.f, f), smooth_g = series_friendly(term.g, gside);
+           (smooth_f && (smooth_g || series_piecewise(term.g, gside))) || (smooth_g && series_piecewise(term.f, f)))
     term.method = Method::hermite_series;
   else
     term.method = Method::conditional;
