@@ -202,6 +202,34 @@ SGNTK_VECTOR_CLONES void relu_relu_main(const double* c, const double* y, const 
   for (std::size_t i = 0; i < n; ++i) out[i] = (y[i] + c[i] * (c[i] >= 0 ? pi - alpha[i] : alpha[i])) * inv_2pi;
 }
 
+// (3 c y + (pi - theta)(ab + 2 c^2)) / (2 pi), the arc-cosine kernel of degree 2 with
+// ab J_2(theta) / (2 pi). Near antiparallel inputs (c < 0, phi = pi - theta = alpha < 1/2) the
+// two parts cancel to (ab / 2 pi) (4/15) phi^5: there J_2 = sum_{k>=2} (-1)^k (k - 1) t^(2k+1) /
+// (2k+1)! with t = 2 phi (J_2 = t + (t/2) cos t - (3/2) sin t), 12 terms (the next is below
+// 1e-19 of the first at t = 1).
+constexpr std::array<double, 12> relu2_series = [] {
+  std::array<double, 12> c{};
+  for (int k = 2; k <= 13; ++k) {
+    double factorial = 1.0;
+    for (int i = 2; i <= 2 * k + 1; ++i) factorial *= i;
+    c[static_cast<std::size_t>(13 - k)] = (k % 2 ? -1.0 : 1.0) * (k - 1) / factorial;
+  }
+  return c;
+}();
+
+SGNTK_VECTOR_CLONES void relu2_relu2(const double* a, const double* b, const double* c, const double* y,
+                                     const double* alpha, double* out, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const double ab = a[i] * b[i];
+    const double direct = (3.0 * c[i] * y[i] + (c[i] >= 0 ? pi - alpha[i] : alpha[i]) * (ab + 2.0 * c[i] * c[i])) * inv_2pi;
+    const double t = 2.0 * alpha[i], t2 = t * t;
+    double series = relu2_series[0];
+    for (std::size_t k = 1; k < relu2_series.size(); ++k) series = series * t2 + relu2_series[k];
+    series *= t * t2 * t2;  // the sum starts at t^5
+    out[i] = c[i] < 0 && alpha[i] < 0.5 ? ab * series * inv_2pi : direct;
+  }
+}
+
 constexpr std::array<double, 12> relu_series = [] {
   std::array<double, 12> c{};
   for (int k = 1; k <= 12; ++k) {
@@ -376,6 +404,7 @@ void evaluate_closed_form(const ClosedFormTerm& t, TileQuantities& q, double* ou
       detail::relu_relu_main(c, y, q.alpha(), out, n);
       return relu_relu_antiparallel(c, y, out, n);
     }
+    case ClosedFormId::relu2_relu2: return detail::relu2_relu2(a, b, c, q.y(), q.alpha(), out, n);
     case ClosedFormId::relu_moment: {
       const int m = order_param(t, 0, 1);
       return over_arrays(a, b, c, out, n, [=](double x, double y, double z) { return relu_moment(x, y, z, m); });
@@ -481,6 +510,7 @@ std::string describe(const ClosedFormTerm& t) {
                                      : fmt::format("bump_bump(e1={}, e2={}, s1={}, s2={})", t.p[0], t.p[1], t.p[2], t.p[3]);
       break;
     case ClosedFormId::relu_relu: s = "relu_relu"; break;
+    case ClosedFormId::relu2_relu2: s = "relu2_relu2"; break;
     case ClosedFormId::relu_moment: s = fmt::format("relu_moment(q={})", t.p[0]); break;
     case ClosedFormId::moment: s = fmt::format("moment(p={}, q={})", t.p[0], t.p[1]); break;
     case ClosedFormId::bump_moment: s = fmt::format("bump_moment(e={}, q={})", t.p[0], t.p[1]); break;

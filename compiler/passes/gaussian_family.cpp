@@ -104,6 +104,13 @@ class Expander {
           push(w, Atom{.family = Family::moment, .p = static_cast<int>(p)});
           return true;
         }
+        // relu(k x)^2 = k^2 relu(x)^2 (k > 0): the arc-cosine family of degree 2
+        if (e->kids[0]->is(Kind::Relu) && p == 2) {
+          auto a = as_affine(e->kids[0]->kids[0]);
+          if (!a || a->s != 0 || !(a->k > 0) || !std::isfinite(a->k)) return false;
+          push(w * a->k * a->k, Atom{.family = Family::relu, .p = 2});
+          return true;
+        }
         return false;
       }
       case Kind::Erf:
@@ -131,7 +138,7 @@ class Expander {
         auto a = as_affine(e->kids[0]);
         if (!a || a->s != 0 || !finite_nonzero(a->k)) return false;
         const double k = std::abs(a->k);
-        const Atom relu{.family = Family::relu};
+        const Atom relu{.family = Family::relu, .p = 1};
         const Atom linear{.family = Family::moment, .p = 1};
         if (e->is(Kind::Abs)) {
           push(2 * k * w, relu);
@@ -222,7 +229,7 @@ std::string describe(const Atom& a) {
     case Family::bump:
       if (a.eps == 0) return a.shift == 0 ? "delta(x)" : fmt::format("delta(x - {})", a.shift);
       return fmt::format("N(x; {}, {})", a.shift, a.eps);
-    case Family::relu: return "relu(x)";
+    case Family::relu: return a.p == 1 ? "relu(x)" : fmt::format("relu(x)^{}", a.p);
     case Family::moment: return a.p == 1 ? "x" : fmt::format("x^{}", a.p);
     case Family::cos: return fmt::format("cos({}*x)", a.k);
     case Family::sin: return fmt::format("sin({}*x)", a.k);

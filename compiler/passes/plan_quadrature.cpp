@@ -31,7 +31,8 @@ Expr atom_expr(graph::GraphContext& g, const Atom& a) {
       const Expr e = graph::call(g, Kind::Exp, graph::mul(g, g.constant(-0.5 / a.eps), graph::pow(g, d, g.constant(2))));
       return graph::mul(g, g.constant(1 / std::sqrt(2 * std::numbers::pi * a.eps)), e);
     }
-    case Family::relu: return graph::call(g, Kind::Relu, x);
+    case Family::relu:
+      return a.p == 1 ? graph::call(g, Kind::Relu, x) : graph::pow(g, graph::call(g, Kind::Relu, x), g.constant(a.p));
     case Family::moment: return graph::pow(g, x, g.constant(a.p));
     case Family::cos:
     case Family::sin: return graph::call(g, a.family == Family::cos ? Kind::Cos : Kind::Sin, graph::mul(g, g.constant(a.k), x));
@@ -47,7 +48,9 @@ std::optional<program::ClosedAverage> atom_average(const Atom& a) {
     case Family::one: return program::ClosedAverage{AverageId::moment, {0, 0}};
     case Family::erf: return program::ClosedAverage{AverageId::erf, {a.eps, 0}};
     case Family::bump: return program::ClosedAverage{AverageId::bump, {a.eps, a.shift}};
-    case Family::relu: return program::ClosedAverage{AverageId::relu, {0, 0}};
+    case Family::relu:
+      if (a.p != 1) return std::nullopt;
+      return program::ClosedAverage{AverageId::relu, {0, 0}};
     case Family::moment: return program::ClosedAverage{AverageId::moment, {static_cast<double>(a.p), 0}};
     case Family::cos: return program::ClosedAverage{AverageId::cos, {a.k, 0}};
     case Family::sin: return program::ClosedAverage{AverageId::sin, {a.k, 0}};

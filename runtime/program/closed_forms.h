@@ -20,8 +20,10 @@ enum class ClosedFormId {
   erf_moment,   // E[erf_e(u) v^q], q in {0, 1} (0 by parity; Stein's lemma for q=1)  p = {e, q}
   cos_cos,      // E[cos(k u) cos(l v)]                                               p = {k, l}
   sin_sin,      // E[sin(k u) sin(l v)]                                               p = {k, l}
+  relu2_relu2,  // E[relu(u)^2 relu(v)^2] (arc-cosine kernel of degree 2)                 p = {}
+                //   = (3 c sqrt(ab - c^2) + (pi - theta)(ab + 2 c^2)) / (2 pi), cos theta = rho
 };
-inline constexpr int closed_form_count = static_cast<int>(ClosedFormId::sin_sin) + 1;
+inline constexpr int closed_form_count = static_cast<int>(ClosedFormId::relu2_relu2) + 1;
 
 // A closed form; `swap` evaluates it with the roles of (u, a) and (v, b) exchanged, so that
 // e.g. E[1 * erf(v)] or E[v^2 * relu(u)] need no ids of their own.
