@@ -37,6 +37,9 @@ std::optional<Affine> as_affine(Expr e) {
 
 bool finite_nonzero(double k) { return std::isfinite(k) && k != 0; }
 
+// Where k x + s crosses zero (+0 rather than -0, so that equal atoms compare equal).
+double shift_of(const Affine& a) { return a.s == 0 ? 0.0 : -a.s / a.k; }
+
 // exp(arg) with arg = -q * (k x + s)^2 or -q x^2: the Gaussian bump family.
 std::optional<std::pair<double, Affine>> as_gaussian_exponent(Expr arg) {
   double q = 1;
@@ -115,22 +118,21 @@ class Expander {
       }
       case Kind::Erf:
       case Kind::Sign: {
+        // erf(k x + s) = sign(k) erf(|k| (x - shift)), shift = -s/k; likewise sign
         auto a = as_affine(e->kids[0]);
-        if (!a || a->s != 0 || a->k == 0) return false;
+        if (!a || !finite_nonzero(a->k) || !std::isfinite(a->s)) return false;
         const double sgn = a->k > 0 ? 1.0 : -1.0;
         double eps = 0;
-        if (e->is(Kind::Erf)) {
-          if (!std::isfinite(a->k)) return false;
-          eps = 1.0 / (2 * a->k * a->k);
-        }
-        push(w * sgn, Atom{.family = Family::erf, .eps = eps});
+        if (e->is(Kind::Erf)) eps = 1.0 / (2 * a->k * a->k);
+        push(w * sgn, Atom{.family = Family::erf, .eps = eps, .shift = shift_of(*a)});
         return true;
       }
       case Kind::Heaviside: {
+        // H(k x + s) = 1/2 + sign(k) sign(x - shift) / 2
         auto a = as_affine(e->kids[0]);
-        if (!a || a->s != 0 || a->k == 0) return false;
+        if (!a || !finite_nonzero(a->k) || !std::isfinite(a->s)) return false;
         push(0.5 * w, Atom{Family::one});
-        push(0.5 * w * (a->k > 0 ? 1 : -1), Atom{.family = Family::erf, .eps = 0});
+        push(0.5 * w * (a->k > 0 ? 1 : -1), Atom{.family = Family::erf, .eps = 0, .shift = shift_of(*a)});
         return true;
       }
       case Kind::Relu:
@@ -211,7 +213,7 @@ std::vector<WeightedAtom> expand_families(graph::GraphContext& g, graph::Expr e)
 int parity(const Atom& a) {
   switch (a.family) {
     case Family::one: return 1;
-    case Family::erf: return -1;
+    case Family::erf: return a.shift == 0 ? -1 : 0;
     case Family::bump: return a.shift == 0 ? 1 : 0;
     case Family::relu: return 0;
     case Family::moment: return a.p % 2 == 0 ? 1 : -1;
@@ -225,7 +227,10 @@ int parity(const Atom& a) {
 std::string describe(const Atom& a) {
   switch (a.family) {
     case Family::one: return "1";
-    case Family::erf: return a.eps == 0 ? "sign(x)" : fmt::format("erf(x/sqrt(2*{}))", a.eps);
+    case Family::erf: {
+      const std::string x = a.shift == 0 ? "x" : fmt::format("(x - {})", a.shift);
+      return a.eps == 0 ? fmt::format("sign({})", x) : fmt::format("erf({}/sqrt(2*{}))", x, a.eps);
+    }
     case Family::bump:
       if (a.eps == 0) return a.shift == 0 ? "delta(x)" : fmt::format("delta(x - {})", a.shift);
       return fmt::format("N(x; {}, {})", a.shift, a.eps);

@@ -32,7 +32,7 @@ const PairRule rules[] = {
      }},
     {"erf-erf (Williams; sign at eps = 0)", Family::erf, Family::erf, nullptr,
      [](const Atom& f, const Atom& g, double c, bool s, std::vector<Term>& out) {
-       closed(out, c, ClosedFormId::erf_erf, {f.eps, g.eps}, s);
+       closed(out, c, ClosedFormId::erf_erf, {f.eps, g.eps, f.shift, g.shift}, s);
      }},
     {"bump-bump (delta-delta at eps = 0; the bivariate density)", Family::bump, Family::bump, nullptr,
      [](const Atom& f, const Atom& g, double c, bool s, std::vector<Term>& out) {
@@ -72,7 +72,11 @@ const PairRule rules[] = {
      }},
     {"erf-linear (Stein)", Family::erf, Family::moment, g_linear,
      [](const Atom& f, const Atom&, double c, bool s, std::vector<Term>& out) {
-       closed(out, c, ClosedFormId::erf_moment, {f.eps, 1}, s);
+       closed(out, c, ClosedFormId::erf_moment, {f.eps, 1, f.shift}, s);
+     }},
+    {"erf-constant (shifted; centred ones vanish by parity)", Family::erf, Family::one, nullptr,
+     [](const Atom& f, const Atom&, double c, bool s, std::vector<Term>& out) {
+       closed(out, c, ClosedFormId::erf_moment, {f.eps, 0, f.shift}, s);
      }},
     {"cos-cos", Family::cos, Family::cos, nullptr,
      [](const Atom& f, const Atom& g, double c, bool s, std::vector<Term>& out) {

@@ -22,9 +22,11 @@ Expr atom_expr(graph::GraphContext& g, const Atom& a) {
   const Expr x = g.x();
   switch (a.family) {
     case Family::one: return g.constant(1);
-    case Family::erf:
-      if (a.eps == 0) return graph::call(g, Kind::Sign, x);
-      return graph::call(g, Kind::Erf, graph::mul(g, g.constant(1 / std::sqrt(2 * a.eps)), x));
+    case Family::erf: {
+      const Expr shifted = a.shift == 0 ? x : graph::sub(g, x, g.constant(a.shift));
+      if (a.eps == 0) return graph::call(g, Kind::Sign, shifted);
+      return graph::call(g, Kind::Erf, graph::mul(g, g.constant(1 / std::sqrt(2 * a.eps)), shifted));
+    }
     case Family::bump: {
       if (a.eps == 0) throw MatchError("internal: a delta cannot be evaluated pointwise");
       const Expr d = graph::sub(g, x, g.constant(a.shift));
@@ -46,7 +48,7 @@ std::optional<program::ClosedAverage> atom_average(const Atom& a) {
   using program::AverageId;
   switch (a.family) {
     case Family::one: return program::ClosedAverage{AverageId::moment, {0, 0}};
-    case Family::erf: return program::ClosedAverage{AverageId::erf, {a.eps, 0}};
+    case Family::erf: return program::ClosedAverage{AverageId::erf, {a.eps, a.shift}};
     case Family::bump: return program::ClosedAverage{AverageId::bump, {a.eps, a.shift}};
     case Family::relu:
       if (a.p != 1) return std::nullopt;
