@@ -227,12 +227,13 @@ namespace detail {
 SGNTK_VECTOR_CLONES void gap_and_distance(const double* a, const double* b, const double* c, double* gap, double* dist,
                                           std::size_t n) {
   for (std::size_t k = 0; k < n; ++k) {
-    // ab - c^2 as (a - c) b + c (b - c): as accurate as the direct form (about 2 eps ab; better
-    // near c = a = b, where a - c and b - c are exact), and exactly 0 for a = b = c even where
-    // the compiler contracts it into FMAs (a b - c c as fma(a, b, -c c) leaves the rounding
-    // error of c c, and the entry would no longer count as a point with itself). The exact gaps
-    // come from elsewhere.
-    const double g = (a[k] - c[k]) * b[k] + c[k] * (b[k] - c[k]), d = a[k] + b[k] - 2 * c[k];
+    // ab - c^2 as (a - c)(b - c) + c ((a - c) + (b - c)): as accurate as the direct form (about
+    // 2 eps ab; better near c = a = b, where a - c and b - c are exact), symmetric in a and b
+    // bit for bit, and exactly 0 for a = b = c even where the compiler contracts it into FMAs
+    // (a b - c c as fma(a, b, -c c) leaves the rounding error of c c, and the entry would no
+    // longer count as a point with itself). The exact gaps come from elsewhere.
+    const double da = a[k] - c[k], db = b[k] - c[k];
+    const double g = da * db + c[k] * (da + db), d = a[k] + b[k] - 2 * c[k];
     gap[k] = g > 0 ? g : 0.0;
     dist[k] = d > 0 ? d : 0.0;
   }
