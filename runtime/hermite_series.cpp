@@ -8,6 +8,9 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
+#include <cstdio>
+#include <cstdlib>
 #include <numbers>
 
 #include "runtime/quadrature_2d.h"
@@ -188,14 +191,40 @@ struct Side {
   Coefficients at(double a, double half_width, double step, int order) const;
 };
 
-// T_f(k) / E[f^2], k <= order.
-std::vector<double> relative_tails(const Coefficients& f) {
-  std::vector<double> t(f.c.size());
-  double rest = f.mean_square;
-  for (std::size_t k = 0; k < f.c.size(); ++k) {
-    rest -= f.c[k] * f.c[k];
-    t[k] = f.mean_square > 0 ? std::max(rest, 0.0) / f.mean_square : 0.0;
+// Coefficients computed beyond a table's order, only to estimate what lies beyond it.
+constexpr std::size_t lookahead = 16;
+
+// T_f(k) / E[f^2] for k <= order from the coefficients c[0 .. order + lookahead] (read with
+// stride) and E[f^2]: sums of squares from the top down. Beyond the order: the lookahead's
+// squares, plus E[f^2] - sum c_k^2 where that exceeds its own rounding. The plain difference
+// alone cannot see a tail below its rounding (about 1e-16 of E[f^2]), and the bound multiplies
+// the tails of both sides: with a piecewise side whose tail is 1e-5, a smooth side's true 1e-15
+// read as 0 would pass entries near rho = 1 that miss the target by 10x.
+void relative_tails(const double* c, std::size_t stride, std::size_t order, double mean_square, double* tails,
+                    std::size_t tail_stride) {
+  if (!(mean_square > 0)) {
+    for (std::size_t k = 0; k <= order; ++k) tails[k * tail_stride] = 0.0;
+    return;
   }
+  double sum = 0, beyond = 0;
+  for (std::size_t k = 0; k <= order + lookahead; ++k) {
+    const double x = c[k * stride];
+    sum += x * x;
+    if (k > order) beyond += x * x;
+  }
+  constexpr double rounding = 8 * std::numeric_limits<double>::epsilon();
+  if (mean_square - sum > rounding * mean_square) beyond += mean_square - sum;
+  for (std::size_t k = order + 1; k-- > 0;) {
+    tails[k * tail_stride] = beyond / mean_square;
+    beyond += c[k * stride] * c[k * stride];
+  }
+}
+
+// The tails of coefficients computed to order + lookahead, for k <= order.
+std::vector<double> relative_tails(const Coefficients& f) {
+  const std::size_t order = f.c.size() - 1 - lookahead;
+  std::vector<double> t(order + 1);
+  relative_tails(f.c.data(), 1, order, f.mean_square, t.data(), 1);
   return t;
 }
 
@@ -238,8 +267,8 @@ Plan choose_plan(const Side& fu, const Side& fv, double a_lo, double a_hi, doubl
   {
     plan.order = 0;
     for (double a : {a_lo, a_hi}) {
-      const std::vector<double> tu = relative_tails(fu.at(a, plan.half_width, 0.04, max_order));
-      const std::vector<double> tv = relative_tails(fv.at(a, plan.half_width, 0.04, max_order));
+      const std::vector<double> tu = relative_tails(fu.at(a, plan.half_width, 0.04, max_order + lookahead));
+      const std::vector<double> tv = relative_tails(fv.at(a, plan.half_width, 0.04, max_order + lookahead));
       int k = 0;
       while (k < max_order && std::sqrt(tu[k] * tv[k]) > target) ++k;
       plan.order = std::max(plan.order, k);
@@ -327,17 +356,16 @@ namespace {
 // Stores the coefficients c (rows x 16, row-major) of the 16 points [i0, i0 + 16) of table t
 // (beyond t.points: ignored) with their E[f^2], and their relative tails.
 void store_tile(HermiteTable& t, const double* c, const std::array<double, side>& mean_square, std::size_t i0) {
-  const std::size_t rows = static_cast<std::size_t>(t.order) + 1;
-  std::array<double, side> rest = mean_square;
+  const std::size_t rows = static_cast<std::size_t>(t.order) + 1;  // (c holds lookahead more)
   const std::size_t tiles = t.stride / side, tile = i0 / side;
+  std::vector<double> tails(rows * side);  // tails[k * 16 + j]
+  for (std::size_t j = 0; j < side; ++j) relative_tails(c + j, side, rows - 1, mean_square[j], tails.data() + j, side);
   for (std::size_t k = 0; k < rows; ++k) {
     double worst = 0;
     for (std::size_t j = 0; j < side && i0 + j < t.points; ++j) {
-      const double x = c[k * side + j];
-      rest[j] -= x * x;
-      const double tail = mean_square[j] > 0 ? std::max(rest[j], 0.0) / mean_square[j] : 0.0;
-      t.coef[k * t.stride + i0 + j] = x;
-      if (k + 1 == rows) t.root_tail[i0 + j] = std::pow(tail, -0.5 / static_cast<double>(rows));  // +inf for 0
+      const double tail = tails[k * side + j];
+      t.coef[k * t.stride + i0 + j] = c[k * side + j];
+      if (k + 1 == rows) t.root_tail[i0 + j] = std::pow(tail, -0.5 / static_cast<double>(rows));
       worst = std::max(worst, tail);
     }
     t.tile_tail[k * tiles + tile] = worst;
@@ -347,7 +375,7 @@ void store_tile(HermiteTable& t, const double* c, const std::array<double, side>
 // Fills the 16 points [i0, i0 + 16) of table t from their node values v (n x 16, row-major),
 // with the rule's weighted Hermite rows hw.
 void fill_tile(HermiteTable& t, const Matrix& hermite, const Rule& r, const double* v, std::size_t i0) {
-  const std::size_t rows = static_cast<std::size_t>(t.order) + 1, n = r.size();
+  const std::size_t rows = static_cast<std::size_t>(t.order) + 1 + lookahead, n = r.size();
   std::vector<double> c(rows * side);
   detail::project_block(hermite.data(), rows, n, v, c.data());
   std::array<double, side> mean_square{};
@@ -360,13 +388,14 @@ void fill_tile(HermiteTable& t, const Matrix& hermite, const Rule& r, const doub
 // tile's points into on_diagonal, on the same nodes (other: the term's smooth side g).
 void fill_tile_split(HermiteTable& t, const Side& f, const ArrayFunction& other, const double* a, std::size_t count,
                      double half_width, double step, std::size_t i0, std::vector<double>& on_diagonal) {
-  const std::size_t rows = static_cast<std::size_t>(t.order) + 1;
+  const std::size_t rows = static_cast<std::size_t>(t.order) + 1 + lookahead;
   std::vector<double> c(rows * side), values, g;
   std::array<double, side> mean_square{};
   for (std::size_t j = 0; j < side; ++j) {
     const std::size_t i = std::min(i0 + j, count - 1);
     Nodes nodes;
-    const Coefficients x = split_coefficients(f.f, f.shape, a[i], half_width, step, t.order, &values, &nodes);
+    const Coefficients x =
+        split_coefficients(f.f, f.shape, a[i], half_width, step, t.order + static_cast<int>(lookahead), &values, &nodes);
     for (std::size_t k = 0; k < rows; ++k) c[k * side + j] = x.c[k];
     mean_square[j] = x.mean_square;
     if (i0 + j >= count) continue;
@@ -413,7 +442,7 @@ SeriesTables tabulate(const QuadratureTerm& t, std::span<const double> a) {
   const Plan plan = choose_plan(fu, fv, std::max(*lo, 0.0), std::max(*hi, 0.0), t.tolerance / 4);
   if (!plan.ok) return out;
   const Rule rule(plan.half_width, plan.step);
-  const Matrix hermite = weighted_hermite(rule, plan.order);
+  const Matrix hermite = weighted_hermite(rule, plan.order + static_cast<int>(lookahead));
   const bool shared = same_function(t.f, t.g) && !fu.piecewise();
   auto u = std::make_shared<HermiteTable>(empty_table(plan.order, a.size()));
   auto v = shared ? u : std::make_shared<HermiteTable>(empty_table(plan.order, a.size()));

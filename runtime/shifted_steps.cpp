@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <vector>
 
@@ -88,7 +89,12 @@ double shifted_sign_sign(double a, double b, double c, double r, double e1, doub
   const double h = s1 / root_a, k = s2 / root_b, scale = root_a * root_b;
   const double rho = std::clamp(c / scale, -1.0, 1.0);
   if (std::fabs(rho) < high_correlation) return sign_sign_by_integral(h, k, std::atan2(c, r));
-  const double as = (r / scale) * (r / scale);  // 1 - rho^2 from the stable root
+  // 1 - rho^2 from the stable root. Below the rounding of (a + e1)(b + e2) - c^2 it is noise:
+  // a point with itself whose c was rounded apart from a by one unit in the last place reads as
+  // 1 - rho^2 ~ 1e-16, and a jump turns that into an error of sqrt(1e-16) = 1e-8. Such entries
+  // are rho = +-1.
+  double as = (r / scale) * (r / scale);
+  if (as <= 4 * std::numeric_limits<double>::epsilon()) as = 0;
   return 4 * upper_orthant_near_one(h, k, rho, as) - 2 * upper_normal(h) - 2 * upper_normal(k) + 1;
 }
 
@@ -121,8 +127,9 @@ void shifted_sign_sign(const double* a, const double* b, const double* c, const 
   // |rho| near 1 and sides of zero variance: entry by entry
   for (std::size_t i = 0; i < n; ++i) {
     const double big_a = a[i] + e1, big_b = b[i] + e2;
-    if (big_a <= 0 || big_b <= 0 || std::fabs(c[i]) >= high_correlation * std::sqrt(big_a * big_b))
+    if (big_a <= 0 || big_b <= 0 || std::fabs(c[i]) >= high_correlation * std::sqrt(big_a * big_b)) {
       out[i] = shifted_sign_sign(a[i], b[i], c[i], r[i], e1, e2, s1, s2);
+    }
   }
 }
 
