@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <limits>
 #include <numbers>
 #include <vector>
 
@@ -89,12 +88,7 @@ double shifted_sign_sign(double a, double b, double c, double r, double e1, doub
   const double h = s1 / root_a, k = s2 / root_b, scale = root_a * root_b;
   const double rho = std::clamp(c / scale, -1.0, 1.0);
   if (std::fabs(rho) < high_correlation) return sign_sign_by_integral(h, k, std::atan2(c, r));
-  // 1 - rho^2 from the stable root. Below the rounding of (a + e1)(b + e2) - c^2 it is noise:
-  // a point with itself whose c was rounded apart from a by one unit in the last place reads as
-  // 1 - rho^2 ~ 1e-16, and a jump turns that into an error of sqrt(1e-16) = 1e-8. Such entries
-  // are rho = +-1.
-  double as = (r / scale) * (r / scale);
-  if (as <= 4 * std::numeric_limits<double>::epsilon()) as = 0;
+  const double as = (r / scale) * (r / scale);  // 1 - rho^2 from the stable root
   return 4 * upper_orthant_near_one(h, k, rho, as) - 2 * upper_normal(h) - 2 * upper_normal(k) + 1;
 }
 
