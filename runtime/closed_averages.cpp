@@ -35,14 +35,15 @@ double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
 
 }  // namespace
 
-GaussianAverageRef erf_average(double eps) {
+GaussianAverageRef erf_average(double eps, double shift) {
   return make(
-      [eps](double m, double s2) {
-        const double denominator = 2 * (eps + s2);
-        if (denominator == 0) return m > 0 ? 1.0 : (m < 0 ? -1.0 : 0.0);
-        return std::erf(m / std::sqrt(denominator));
+      [eps, shift](double m, double s2) {
+        const double denominator = 2 * (eps + s2), d = m - shift;
+        if (denominator == 0) return d > 0 ? 1.0 : (d < 0 ? -1.0 : 0.0);
+        return std::erf(d / std::sqrt(denominator));
       },
-      fmt::format("erf(m / sqrt(2*({} + s2)))", eps));
+      shift == 0 ? fmt::format("erf(m / sqrt(2*({} + s2)))", eps)
+                 : fmt::format("erf((m - {}) / sqrt(2*({} + s2)))", shift, eps));
 }
 
 GaussianAverageRef bump_average(double eps, double shift) {
@@ -95,7 +96,7 @@ GaussianAverageRef sin_average(double k) {
 GaussianAverageRef closed_average(const program::ClosedAverage& a) {
   using program::AverageId;
   switch (a.id) {
-    case AverageId::erf: return erf_average(a.p[0]);
+    case AverageId::erf: return erf_average(a.p[0], a.p[1]);
     case AverageId::bump: return bump_average(a.p[0], a.p[1]);
     case AverageId::moment: return moment_average(static_cast<int>(a.p[0]));
     case AverageId::relu: return relu_average();

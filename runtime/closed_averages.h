@@ -8,7 +8,7 @@
 namespace sgntk::runtime {
 
 // erf_e(x) = erf(x / sqrt(2 e)); e = 0 is sign(x).   E = erf(m / sqrt(2 (e + s2)))
-GaussianAverageRef erf_average(double eps);
+GaussianAverageRef erf_average(double eps, double shift = 0);
 // N(x; shift, e) (e = 0: delta(x - shift)).          E = N(m; shift, e + s2)
 GaussianAverageRef bump_average(double eps, double shift);
 // x^p, p a non-negative integer.                     E = sum_k C(p,2k) m^(p-2k) s2^k (2k-1)!!

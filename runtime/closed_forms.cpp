@@ -1,4 +1,5 @@
 #include "runtime/closed_forms.h"
+#include "runtime/shifted_steps.h"
 
 #include "runtime/vector_math.h"
 
@@ -99,11 +100,14 @@ double bump_moment(double a, double b, double gap, double e, int q) {
   return ev / std::sqrt(2.0 * pi * (a + e));
 }
 
-// E[erf_e(u) v] = c E[erf_e'(u)] = c E[2 N(u; 0, e)] = 2c / sqrt(2 pi (a + e)) (Stein's lemma);
-// q = 0 vanishes by parity. At a + e = 0, c = 0 and u = 0: erf_e(0) = 0.
-double erf_moment(double a, double b, double c, double e, int q) {
-  if (q == 0 || a + e == 0.0) return 0.0;
-  return 2.0 * c / std::sqrt(2.0 * pi * (a + e));
+// E[erf_e(u - s)] = erf(-s / sqrt(2 (a + e))) (0 by parity when s = 0), and
+// E[erf_e(u - s) v] = c E[erf_e'(u - s)] = c E[2 N(u; s, e)] = 2c N(s; 0, a + e) (Stein's lemma).
+// At a + e = 0, c = 0 and u = 0: erf_e(-s) = -sign(s).
+double erf_moment(double a, double b, double c, double e, int q, double s) {
+  const double v = a + e;
+  if (q == 0) return v == 0.0 ? (s > 0 ? -1.0 : (s < 0 ? 1.0 : 0.0)) : -std::erf(s / std::sqrt(2.0 * v));
+  if (v == 0.0) return 0.0;
+  return 2.0 * c * std::exp(-0.5 * s * s / v) / std::sqrt(2.0 * pi * v);
 }
 
 // E[cos ku cos lv] = exp(-S/2) cosh(klc), E[sin ku sin lv] = exp(-S/2) sinh(klc), S = k^2 a + l^2 b.
@@ -200,6 +204,34 @@ SGNTK_VECTOR_CLONES void sign_sign(const double* c, const double* beta, double* 
 SGNTK_VECTOR_CLONES void relu_relu_main(const double* c, const double* y, const double* alpha, double* out,
                                         std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) out[i] = (y[i] + c[i] * (c[i] >= 0 ? pi - alpha[i] : alpha[i])) * inv_2pi;
+}
+
+// (3 c y + (pi - theta)(ab + 2 c^2)) / (2 pi), the arc-cosine kernel of degree 2 with
+// ab J_2(theta) / (2 pi). Near antiparallel inputs (c < 0, phi = pi - theta = alpha < 1/2) the
+// two parts cancel to (ab / 2 pi) (4/15) phi^5: there J_2 = sum_{k>=2} (-1)^k (k - 1) t^(2k+1) /
+// (2k+1)! with t = 2 phi (J_2 = t + (t/2) cos t - (3/2) sin t), 12 terms (the next is below
+// 1e-19 of the first at t = 1).
+constexpr std::array<double, 12> relu2_series = [] {
+  std::array<double, 12> c{};
+  for (int k = 2; k <= 13; ++k) {
+    double factorial = 1.0;
+    for (int i = 2; i <= 2 * k + 1; ++i) factorial *= i;
+    c[static_cast<std::size_t>(13 - k)] = (k % 2 ? -1.0 : 1.0) * (k - 1) / factorial;
+  }
+  return c;
+}();
+
+SGNTK_VECTOR_CLONES void relu2_relu2(const double* a, const double* b, const double* c, const double* y,
+                                     const double* alpha, double* out, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const double ab = a[i] * b[i];
+    const double direct = (3.0 * c[i] * y[i] + (c[i] >= 0 ? pi - alpha[i] : alpha[i]) * (ab + 2.0 * c[i] * c[i])) * inv_2pi;
+    const double t = 2.0 * alpha[i], t2 = t * t;
+    double series = relu2_series[0];
+    for (std::size_t k = 1; k < relu2_series.size(); ++k) series = series * t2 + relu2_series[k];
+    series *= t * t2 * t2;  // the sum starts at t^5
+    out[i] = c[i] < 0 && alpha[i] < 0.5 ? ab * series * inv_2pi : direct;
+  }
 }
 
 constexpr std::array<double, 12> relu_series = [] {
@@ -355,6 +387,12 @@ void evaluate_closed_form(const ClosedFormTerm& t, TileQuantities& q, double* ou
     case ClosedFormId::erf_erf: {
       // (2/pi) asin(c / sqrt(P)) = (2/pi) atan2(c, sqrt(P - c^2)), P = (a + e1)(b + e2)
       const double e1 = eps_param(t, 0), e2 = eps_param(t, 1);
+      if (t.p[2] != 0 || t.p[3] != 0) {  // shifted steps: the bivariate normal orthant
+        const double s1 = t.swap ? t.p[3] : t.p[2], s2 = t.swap ? t.p[2] : t.p[3];
+        const double* r = t.swap ? q.root(e2, e1) : q.root(e1, e2);
+        const double f1 = t.swap ? e2 : e1, f2 = t.swap ? e1 : e2;
+        return shifted_sign_sign(a, b, c, r, f1, f2, s1, s2, out, n);
+      }
       if (e1 == 0 && e2 == 0) return detail::sign_sign(c, q.beta(), out, n);
       const double* r = t.swap ? q.root(e2, e1) : q.root(e1, e2);
       vector_math::atan2(c, r, out, n);
@@ -376,6 +414,7 @@ void evaluate_closed_form(const ClosedFormTerm& t, TileQuantities& q, double* ou
       detail::relu_relu_main(c, y, q.alpha(), out, n);
       return relu_relu_antiparallel(c, y, out, n);
     }
+    case ClosedFormId::relu2_relu2: return detail::relu2_relu2(a, b, c, q.y(), q.alpha(), out, n);
     case ClosedFormId::relu_moment: {
       const int m = order_param(t, 0, 1);
       return over_arrays(a, b, c, out, n, [=](double x, double y, double z) { return relu_moment(x, y, z, m); });
@@ -391,9 +430,9 @@ void evaluate_closed_form(const ClosedFormTerm& t, TileQuantities& q, double* ou
                              [=](double x, double y, double, double g) { return bump_moment(x, y, g, e, m); });
     }
     case ClosedFormId::erf_moment: {
-      const double e = eps_param(t, 0);
+      const double e = eps_param(t, 0), shift = t.p[2];
       const int m = order_param(t, 1, 1);
-      return over_arrays(a, b, c, out, n, [=](double x, double y, double z) { return erf_moment(x, y, z, e, m); });
+      return over_arrays(a, b, c, out, n, [=](double x, double y, double z) { return erf_moment(x, y, z, e, m, shift); });
     }
     case ClosedFormId::cos_cos: {
       const double kk = t.p[0], l = t.p[1];
@@ -410,7 +449,8 @@ void evaluate_closed_form(const ClosedFormTerm& t, TileQuantities& q, double* ou
 bool is_one_plus_sign_sign(const ClosedFormTerm& constant, double constant_coef, const ClosedFormTerm& sign,
                            double sign_coef) {
   return constant.id == ClosedFormId::moment && constant.p[0] == 0 && constant.p[1] == 0 &&
-         sign.id == ClosedFormId::erf_erf && sign.p[0] == 0 && sign.p[1] == 0 && constant_coef == sign_coef;
+         sign.id == ClosedFormId::erf_erf && sign.p[0] == 0 && sign.p[1] == 0 && sign.p[2] == 0 && sign.p[3] == 0 &&
+         constant_coef == sign_coef;
 }
 
 void evaluate_one_plus_sign_sign(double k, TileQuantities& q, double* out) {
@@ -420,7 +460,7 @@ void evaluate_one_plus_sign_sign(double k, TileQuantities& q, double* out) {
 bool has_distance(const ClosedFormTerm& t) {
   switch (t.id) {
     case ClosedFormId::relu_relu: return true;
-    case ClosedFormId::erf_erf: return t.p[0] == 0 && t.p[1] == 0;
+    case ClosedFormId::erf_erf: return t.p[0] == 0 && t.p[1] == 0 && t.p[2] == 0 && t.p[3] == 0;
     case ClosedFormId::moment: return t.p[0] == t.p[1] && (t.p[0] == 0 || t.p[0] == 1);
     default: return false;
   }
@@ -475,16 +515,23 @@ double evaluate_closed_form(const ClosedFormTerm& t, double a, double b, double 
 std::string describe(const ClosedFormTerm& t) {
   std::string s;
   switch (t.id) {
-    case ClosedFormId::erf_erf: s = fmt::format("erf_erf(e1={}, e2={})", t.p[0], t.p[1]); break;
+    case ClosedFormId::erf_erf:
+      s = t.p[2] == 0 && t.p[3] == 0 ? fmt::format("erf_erf(e1={}, e2={})", t.p[0], t.p[1])
+                                     : fmt::format("erf_erf(e1={}, e2={}, s1={}, s2={})", t.p[0], t.p[1], t.p[2], t.p[3]);
+      break;
     case ClosedFormId::bump_bump:
       s = t.p[2] == 0 && t.p[3] == 0 ? fmt::format("bump_bump(e1={}, e2={})", t.p[0], t.p[1])
                                      : fmt::format("bump_bump(e1={}, e2={}, s1={}, s2={})", t.p[0], t.p[1], t.p[2], t.p[3]);
       break;
     case ClosedFormId::relu_relu: s = "relu_relu"; break;
+    case ClosedFormId::relu2_relu2: s = "relu2_relu2"; break;
     case ClosedFormId::relu_moment: s = fmt::format("relu_moment(q={})", t.p[0]); break;
     case ClosedFormId::moment: s = fmt::format("moment(p={}, q={})", t.p[0], t.p[1]); break;
     case ClosedFormId::bump_moment: s = fmt::format("bump_moment(e={}, q={})", t.p[0], t.p[1]); break;
-    case ClosedFormId::erf_moment: s = fmt::format("erf_moment(e={}, q={})", t.p[0], t.p[1]); break;
+    case ClosedFormId::erf_moment:
+      s = t.p[2] == 0 ? fmt::format("erf_moment(e={}, q={})", t.p[0], t.p[1])
+                      : fmt::format("erf_moment(e={}, q={}, s={})", t.p[0], t.p[1], t.p[2]);
+      break;
     case ClosedFormId::cos_cos: s = fmt::format("cos_cos(k={}, l={})", t.p[0], t.p[1]); break;
     case ClosedFormId::sin_sin: s = fmt::format("sin_sin(k={}, l={})", t.p[0], t.p[1]); break;
     default: s = "unknown closed form"; break;

@@ -4,9 +4,13 @@
 #include <tbb/parallel_for.h>
 
 #include <Eigen/Core>
+#include <boost/math/quadrature/gauss.hpp>
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
+#include <cstdio>
+#include <cstdlib>
 #include <numbers>
 
 #include "runtime/quadrature_2d.h"
@@ -79,15 +83,155 @@ Coefficients coefficients_at(const ArrayFunction& f, const Rule& r, const Matrix
   return out;
 }
 
-// T_f(k) / E[f^2], k <= order.
-std::vector<double> relative_tails(const Coefficients& f) {
-  std::vector<double> t(f.c.size());
-  double rest = f.mean_square;
-  for (std::size_t k = 0; k < f.c.size(); ++k) {
-    rest -= f.c[k] * f.c[k];
-    t[k] = f.mean_square > 0 ? std::max(rest, 0.0) / f.mean_square : 0.0;
+// A side with kinks, jumps or compact support (a triangle or boxcar surrogate): the trapezoidal
+// rule converges only algebraically across a break point, so its coefficients take Gauss-Legendre
+// panels between the break points, which sit at z = x_b / sqrt(a) and so differ per point. The
+// series still converges fast when the other side is smooth: the truncation bound is
+// sqrt(T_f T_g), and the smooth side's tail falls geometrically while the piecewise side's stays
+// below 1.
+
+// Nodes and weights (Gaussian weight included) in z for a piecewise side at sqrt(a) = root:
+// [-L, L] cut to the support and at the break points, panels of 8 steps with 16 nodes each
+// (about two nodes per step, like the trapezoidal rule it stands in for).
+struct Nodes {
+  std::vector<double> z, w;
+};
+Nodes split_nodes(const Shape& shape, double root, double half_width, double step) {
+  using Legendre = boost::math::quadrature::gauss<double, 16>;
+  Nodes out;
+  const double lo = std::max(-half_width, shape.support_lo / root), hi = std::min(half_width, shape.support_hi / root);
+  if (!(lo < hi)) return out;  // the support lies outside the window: f = 0 there
+  std::vector<double> cuts{lo, hi};
+  for (double x : shape.breakpoints)
+    if (x / root > lo && x / root < hi) cuts.push_back(x / root);
+  std::sort(cuts.begin(), cuts.end());
+  const auto& abscissa = Legendre::abscissa();
+  const auto& weights = Legendre::weights();
+  for (std::size_t p = 0; p + 1 < cuts.size(); ++p) {
+    const int panels = std::max(1, static_cast<int>(std::ceil((cuts[p + 1] - cuts[p]) / (8 * step))));
+    const double width = (cuts[p + 1] - cuts[p]) / panels;
+    for (int q = 0; q < panels; ++q) {
+      const double mid = cuts[p] + (q + 0.5) * width, half = 0.5 * width;
+      for (std::size_t m = 0; m < abscissa.size(); ++m)
+        for (const double sign : {-1.0, 1.0}) {
+          if (abscissa[m] == 0 && sign > 0) continue;  // a node at the centre counts once
+          const double z = mid + sign * half * abscissa[m];
+          out.z.push_back(z);
+          out.w.push_back(half * weights[m] * std::exp(-0.5 * z * z) / std::sqrt(2 * std::numbers::pi));
+        }
+    }
   }
+  return out;
+}
+
+}  // namespace
+
+namespace detail {
+
+// c[k] = sum_m wv[m] h_k(z[m]) for k <= order, with the normalised Hermite polynomials' recursion
+// run across the nodes; prev and cur are scratch of n values.
+SGNTK_VECTOR_CLONES void project_nodes(const double* z, const double* wv, std::size_t n, int order, double* c,
+                                       double* prev, double* cur) {
+  for (std::size_t m = 0; m < n; ++m) prev[m] = 0.0, cur[m] = 1.0;
+  for (int k = 0; k <= order; ++k) {
+    double sum = 0.0;
+    for (std::size_t m = 0; m < n; ++m) sum += wv[m] * cur[m];
+    c[k] = sum;
+    const double up = 1.0 / std::sqrt(k + 1.0), down = std::sqrt(static_cast<double>(k));
+    for (std::size_t m = 0; m < n; ++m) {
+      const double next = (z[m] * cur[m] - down * prev[m]) * up;
+      prev[m] = cur[m];
+      cur[m] = next;
+    }
+  }
+}
+
+}  // namespace detail
+
+namespace {
+
+// The coefficients of f at variance a for a piecewise side, and E[f^2]; and the node values
+// (values) for callers that need them.
+Coefficients split_coefficients(const ArrayFunction& f, const Shape& shape, double a, double half_width, double step,
+                                int order, std::vector<double>* values = nullptr, Nodes* nodes_out = nullptr) {
+  Coefficients out;
+  out.c.assign(static_cast<std::size_t>(order) + 1, 0.0);
+  const double root = std::sqrt(std::max(a, 0.0));
+  if (root == 0) {  // u = 0: the constant f(0)
+    const double x = 0;
+    double v;
+    f.eval(&x, &v, 1);
+    out.c[0] = v;
+    out.mean_square = v * v;
+    if (values) values->clear();
+    if (nodes_out) *nodes_out = Nodes{};
+    return out;
+  }
+  const Nodes nodes = split_nodes(shape, root, half_width, step);
+  const std::size_t n = nodes.z.size();
+  std::vector<double> x(n), v(n), wv(n), prev(n), cur(n);
+  for (std::size_t m = 0; m < n; ++m) x[m] = root * nodes.z[m];
+  f.eval(x.data(), v.data(), n);
+  for (std::size_t m = 0; m < n; ++m) {
+    wv[m] = nodes.w[m] * v[m];
+    out.mean_square += wv[m] * v[m];
+  }
+  detail::project_nodes(nodes.z.data(), wv.data(), n, order, out.c.data(), prev.data(), cur.data());
+  if (values) *values = std::move(v);
+  if (nodes_out) *nodes_out = nodes;
+  return out;
+}
+
+// One side of a series term: its function, and how its coefficient integrals are taken.
+struct Side {
+  const ArrayFunction& f;
+  const Shape& shape;
+  bool piecewise() const { return program::is_piecewise(shape); }
+  // Its coefficients at variance a with the rule of (half_width, step).
+  Coefficients at(double a, double half_width, double step, int order) const;
+};
+
+// Coefficients computed beyond a table's order, only to estimate what lies beyond it.
+constexpr std::size_t lookahead = 16;
+
+// T_f(k) / E[f^2] for k <= order from the coefficients c[0 .. order + lookahead] (read with
+// stride) and E[f^2]: sums of squares from the top down. Beyond the order: the lookahead's
+// squares, plus E[f^2] - sum c_k^2 where that exceeds its own rounding. The plain difference
+// alone cannot see a tail below its rounding (about 1e-16 of E[f^2]), and the bound multiplies
+// the tails of both sides: with a piecewise side whose tail is 1e-5, a smooth side's true 1e-15
+// read as 0 would pass entries near rho = 1 that miss the target by 10x.
+void relative_tails(const double* c, std::size_t stride, std::size_t order, double mean_square, double* tails,
+                    std::size_t tail_stride) {
+  if (!(mean_square > 0)) {
+    for (std::size_t k = 0; k <= order; ++k) tails[k * tail_stride] = 0.0;
+    return;
+  }
+  double sum = 0, beyond = 0;
+  for (std::size_t k = 0; k <= order + lookahead; ++k) {
+    const double x = c[k * stride];
+    sum += x * x;
+    if (k > order) beyond += x * x;
+  }
+  constexpr double rounding = 8 * std::numeric_limits<double>::epsilon();
+  if (mean_square - sum > rounding * mean_square) beyond += mean_square - sum;
+  for (std::size_t k = order + 1; k-- > 0;) {
+    tails[k * tail_stride] = beyond / mean_square;
+    beyond += c[k * stride] * c[k * stride];
+  }
+}
+
+// The tails of coefficients computed to order + lookahead, for k <= order.
+std::vector<double> relative_tails(const Coefficients& f) {
+  const std::size_t order = f.c.size() - 1 - lookahead;
+  std::vector<double> t(order + 1);
+  relative_tails(f.c.data(), 1, order, f.mean_square, t.data(), 1);
   return t;
+}
+
+Coefficients Side::at(double a, double half_width, double step, int order) const {
+  if (piecewise()) return split_coefficients(f, shape, a, half_width, step, order);
+  const Rule r(half_width, step);
+  return coefficients_at(f, r, weighted_hermite(r, order), a);
 }
 
 struct Plan {
@@ -99,7 +243,7 @@ struct Plan {
 // The rule and order for functions fu, fv over variances in [a_lo, a_hi]: the order where
 // the truncation bound at rho = 1 meets `target` at both ends (larger variances make the
 // functions of z steeper), then the step at which halving it changes no coefficient.
-Plan choose_plan(const ArrayFunction& fu, const ArrayFunction& fv, double a_lo, double a_hi, double target) {
+Plan choose_plan(const Side& fu, const Side& fv, double a_lo, double a_hi, double target) {
   Plan plan;
   if (!(a_hi > 0)) {  // every point has zero variance: f(0) g(0) is the whole series
     plan.ok = true;
@@ -108,15 +252,12 @@ Plan choose_plan(const ArrayFunction& fu, const ArrayFunction& fv, double a_lo, 
   // The window: where the weight exp(-z^2/4) that bounds each coefficient's integrand (the
   // normalised He_k times exp(-z^2/4) stay below 1.1) has made f negligible.
   {
-    const Rule coarse(13, 0.05);
-    const Matrix h0 = weighted_hermite(coarse, 0);
-    const double rms = std::sqrt(std::max(coefficients_at(fu, coarse, h0, a_hi).mean_square,
-                                          coefficients_at(fv, coarse, h0, a_hi).mean_square));
+    const double rms = std::sqrt(std::max(fu.at(a_hi, 13, 0.05, 0).mean_square, fv.at(a_hi, 13, 0.05, 0).mean_square));
     for (;; plan.half_width += 2) {
       const double ends[] = {-std::sqrt(a_hi) * plan.half_width, std::sqrt(a_hi) * plan.half_width};
       double vu[2], vv[2];
-      fu.eval(ends, vu, 2);
-      fv.eval(ends, vv, 2);
+      fu.f.eval(ends, vu, 2);
+      fv.f.eval(ends, vv, 2);
       const double size = std::max({std::fabs(vu[0]), std::fabs(vu[1]), std::fabs(vv[0]), std::fabs(vv[1])});
       if (size * std::exp(-0.25 * plan.half_width * plan.half_width) <= 1e-17 * rms) break;
       if (plan.half_width >= 29) return plan;  // grows too fast for this window
@@ -124,12 +265,10 @@ Plan choose_plan(const ArrayFunction& fu, const ArrayFunction& fv, double a_lo, 
   }
   // The order, from a rule fine enough for every order up to max_order.
   {
-    const Rule fine(plan.half_width, 0.04);
-    const Matrix h = weighted_hermite(fine, max_order);
     plan.order = 0;
     for (double a : {a_lo, a_hi}) {
-      const std::vector<double> tu = relative_tails(coefficients_at(fu, fine, h, a));
-      const std::vector<double> tv = relative_tails(coefficients_at(fv, fine, h, a));
+      const std::vector<double> tu = relative_tails(fu.at(a, plan.half_width, 0.04, max_order + lookahead));
+      const std::vector<double> tv = relative_tails(fv.at(a, plan.half_width, 0.04, max_order + lookahead));
       int k = 0;
       while (k < max_order && std::sqrt(tu[k] * tv[k]) > target) ++k;
       plan.order = std::max(plan.order, k);
@@ -138,12 +277,11 @@ Plan choose_plan(const ArrayFunction& fu, const ArrayFunction& fv, double a_lo, 
   // The step: about 3 nodes per oscillation of He_order, halved until the coefficients settle.
   for (plan.step = std::min(0.5, 0.75 * std::numbers::pi / std::sqrt(2.0 * plan.order + 1)); plan.step >= min_step;
        plan.step /= 2) {
-    const Rule r(plan.half_width, plan.step), half(plan.half_width, plan.step / 2);
-    const Matrix h = weighted_hermite(r, plan.order), hh = weighted_hermite(half, plan.order);
     bool settled = true;
     for (double a : {a_lo, a_hi})
-      for (const ArrayFunction* f : {&fu, &fv}) {
-        const Coefficients x = coefficients_at(*f, r, h, a), y = coefficients_at(*f, half, hh, a);
+      for (const Side* f : {&fu, &fv}) {
+        const Coefficients x = f->at(a, plan.half_width, plan.step, plan.order),
+                           y = f->at(a, plan.half_width, plan.step / 2, plan.order);
         double change = 0;
         for (std::size_t k = 0; k < x.c.size(); ++k) change += (x.c[k] - y.c[k]) * (x.c[k] - y.c[k]);
         settled = settled && std::sqrt(change) <= rule_accuracy * std::sqrt(y.mean_square);
@@ -215,29 +353,69 @@ SGNTK_VECTOR_CLONES void project_block(const double* hw, std::size_t rows, std::
 
 namespace {
 
-// Fills the 16 points [i0, i0 + 16) of table t (beyond t.points: zero) from their node values
-// v (n x 16, row-major), with the rule's weighted Hermite rows hw.
-void fill_tile(HermiteTable& t, const Matrix& hermite, const Rule& r, const double* v, std::size_t i0) {
-  const std::size_t rows = static_cast<std::size_t>(t.order) + 1, n = r.size();
-  std::vector<double> c(rows * side);
-  detail::project_block(hermite.data(), rows, n, v, c.data());
-  std::array<double, side> mean_square{}, rest{};
-  for (std::size_t m = 0; m < n; ++m)
-    for (std::size_t j = 0; j < side; ++j) mean_square[j] += r.w[m] * v[m * side + j] * v[m * side + j];
-  rest = mean_square;
+// Stores the coefficients c (rows x 16, row-major) of the 16 points [i0, i0 + 16) of table t
+// (beyond t.points: ignored) with their E[f^2], and their relative tails.
+void store_tile(HermiteTable& t, const double* c, const std::array<double, side>& mean_square, std::size_t i0) {
+  const std::size_t rows = static_cast<std::size_t>(t.order) + 1;  // (c holds lookahead more)
   const std::size_t tiles = t.stride / side, tile = i0 / side;
+  std::vector<double> tails(rows * side);  // tails[k * 16 + j]
+  for (std::size_t j = 0; j < side; ++j) relative_tails(c + j, side, rows - 1, mean_square[j], tails.data() + j, side);
   for (std::size_t k = 0; k < rows; ++k) {
     double worst = 0;
     for (std::size_t j = 0; j < side && i0 + j < t.points; ++j) {
-      const double x = c[k * side + j];
-      rest[j] -= x * x;
-      const double tail = mean_square[j] > 0 ? std::max(rest[j], 0.0) / mean_square[j] : 0.0;
-      t.coef[k * t.stride + i0 + j] = x;
-      if (k + 1 == rows) t.root_tail[i0 + j] = std::pow(tail, -0.5 / static_cast<double>(rows));  // +inf for 0
+      const double tail = tails[k * side + j];
+      t.coef[k * t.stride + i0 + j] = c[k * side + j];
+      if (k + 1 == rows) t.root_tail[i0 + j] = std::pow(tail, -0.5 / static_cast<double>(rows));
       worst = std::max(worst, tail);
     }
     t.tile_tail[k * tiles + tile] = worst;
   }
+}
+
+// Fills the 16 points [i0, i0 + 16) of table t from their node values v (n x 16, row-major),
+// with the rule's weighted Hermite rows hw.
+void fill_tile(HermiteTable& t, const Matrix& hermite, const Rule& r, const double* v, std::size_t i0) {
+  const std::size_t rows = static_cast<std::size_t>(t.order) + 1 + lookahead, n = r.size();
+  std::vector<double> c(rows * side);
+  detail::project_block(hermite.data(), rows, n, v, c.data());
+  std::array<double, side> mean_square{};
+  for (std::size_t m = 0; m < n; ++m)
+    for (std::size_t j = 0; j < side; ++j) mean_square[j] += r.w[m] * v[m * side + j] * v[m * side + j];
+  store_tile(t, c.data(), mean_square, i0);
+}
+
+// The same for a piecewise side, point by point on its split rule; also E[f(u) g(u)] of the
+// tile's points into on_diagonal, on the same nodes (other: the term's smooth side g).
+void fill_tile_split(HermiteTable& t, const Side& f, const ArrayFunction& other, const double* a, std::size_t count,
+                     double half_width, double step, std::size_t i0, std::vector<double>& on_diagonal) {
+  const std::size_t rows = static_cast<std::size_t>(t.order) + 1 + lookahead;
+  std::vector<double> c(rows * side), values, g;
+  std::array<double, side> mean_square{};
+  for (std::size_t j = 0; j < side; ++j) {
+    const std::size_t i = std::min(i0 + j, count - 1);
+    Nodes nodes;
+    const Coefficients x =
+        split_coefficients(f.f, f.shape, a[i], half_width, step, t.order + static_cast<int>(lookahead), &values, &nodes);
+    for (std::size_t k = 0; k < rows; ++k) c[k * side + j] = x.c[k];
+    mean_square[j] = x.mean_square;
+    if (i0 + j >= count) continue;
+    if (nodes.z.empty()) {  // u = 0 (f(0) g(0)), or the support outside the window (0)
+      const double zero = 0;
+      double g0;
+      other.eval(&zero, &g0, 1);
+      on_diagonal[i] = values.empty() && a[i] <= 0 ? x.c[0] * g0 : 0.0;
+      continue;
+    }
+    const double root = std::sqrt(a[i]);
+    std::vector<double> xs(nodes.z.size());
+    for (std::size_t m = 0; m < xs.size(); ++m) xs[m] = root * nodes.z[m];
+    g.resize(xs.size());
+    other.eval(xs.data(), g.data(), xs.size());
+    double sum = 0;
+    for (std::size_t m = 0; m < xs.size(); ++m) sum += nodes.w[m] * values[m] * g[m];
+    on_diagonal[i] = sum;
+  }
+  store_tile(t, c.data(), mean_square, i0);
 }
 
 bool same_function(const ArrayFunctionRef& f, const ArrayFunctionRef& g) { return f == g || f->text() == g->text(); }
@@ -257,14 +435,15 @@ SeriesTables tabulate(const QuadratureTerm& t, std::span<const double> a) {
   out.term = &t;
   if (a.empty()) return out;
   // The u side (rows) is f, the v side g; a swapped term has them the other way round.
-  const ArrayFunctionRef& fu = t.swap ? t.g : t.f;
-  const ArrayFunctionRef& fv = t.swap ? t.f : t.g;
+  const Side fu{*(t.swap ? t.g : t.f), t.swap ? t.g_shape : t.f_shape};
+  const Side fv{*(t.swap ? t.f : t.g), t.swap ? t.f_shape : t.g_shape};
+  if (fu.piecewise() && fv.piecewise()) return out;  // (the planner never asks: the series would crawl)
   const auto [lo, hi] = std::minmax_element(a.begin(), a.end());
-  const Plan plan = choose_plan(*fu, *fv, std::max(*lo, 0.0), std::max(*hi, 0.0), t.tolerance / 4);
+  const Plan plan = choose_plan(fu, fv, std::max(*lo, 0.0), std::max(*hi, 0.0), t.tolerance / 4);
   if (!plan.ok) return out;
   const Rule rule(plan.half_width, plan.step);
-  const Matrix hermite = weighted_hermite(rule, plan.order);
-  const bool shared = same_function(fu, fv);
+  const Matrix hermite = weighted_hermite(rule, plan.order + static_cast<int>(lookahead));
+  const bool shared = same_function(t.f, t.g) && !fu.piecewise();
   auto u = std::make_shared<HermiteTable>(empty_table(plan.order, a.size()));
   auto v = shared ? u : std::make_shared<HermiteTable>(empty_table(plan.order, a.size()));
   out.on_diagonal.assign(a.size(), 0.0);
@@ -274,14 +453,28 @@ SeriesTables tabulate(const QuadratureTerm& t, std::span<const double> a) {
     std::vector<double> x(n * side), vu(n * side), vv(shared ? 0 : n * side);
     for (std::size_t tile = r.begin(); tile != r.end(); ++tile) {
       const std::size_t i0 = tile * side;
+      if (fu.piecewise() || fv.piecewise()) {  // one smooth side on the trapezoidal rule, one split
+        const bool u_split = fu.piecewise();
+        HermiteTable& smooth_table = u_split ? *v : *u;
+        const Side& smooth = u_split ? fv : fu;
+        for (std::size_t j = 0; j < side; ++j) {
+          const double root = std::sqrt(std::max(a[std::min(i0 + j, a.size() - 1)], 0.0));
+          for (std::size_t m = 0; m < n; ++m) x[m * side + j] = root * rule.z[m];
+        }
+        smooth.f.eval(x.data(), vu.data(), x.size());
+        fill_tile(smooth_table, hermite, rule, vu.data(), i0);
+        fill_tile_split(u_split ? *u : *v, u_split ? fu : fv, smooth.f, a.data(), a.size(), plan.half_width, plan.step,
+                        i0, out.on_diagonal);
+        continue;
+      }
       for (std::size_t j = 0; j < side; ++j) {
         const double root = std::sqrt(std::max(a[std::min(i0 + j, a.size() - 1)], 0.0));
         for (std::size_t m = 0; m < n; ++m) x[m * side + j] = root * rule.z[m];
       }
-      fu->eval(x.data(), vu.data(), x.size());
+      fu.f.eval(x.data(), vu.data(), x.size());
       fill_tile(*u, hermite, rule, vu.data(), i0);
       if (!shared) {
-        fv->eval(x.data(), vv.data(), x.size());
+        fv.f.eval(x.data(), vv.data(), x.size());
         fill_tile(*v, hermite, rule, vv.data(), i0);
       }
       const std::vector<double>& other = shared ? vu : vv;

@@ -43,6 +43,7 @@ struct Gathered {
 struct Workspace {
   alignas(64) std::array<double, entries> a, b, c, gap, dist, theta, e, d, big_a, big_b, result;
   std::array<bool, entries> divergent;
+  std::array<bool, entries> itself;  // the entry is a point with itself (x = x')
   std::array<unsigned char, entries> flag;
   std::array<std::size_t, entries> index;
   TileQuantities q;
@@ -227,9 +228,13 @@ namespace detail {
 SGNTK_VECTOR_CLONES void gap_and_distance(const double* a, const double* b, const double* c, double* gap, double* dist,
                                           std::size_t n) {
   for (std::size_t k = 0; k < n; ++k) {
-    // ab - c^2 formed directly is as accurate as (sqrt(ab) - |c|)(sqrt(ab) + |c|) (about
-    // 2 eps ab either way) and exactly 0 for a = b = c; the exact gaps come from elsewhere.
-    const double g = a[k] * b[k] - c[k] * c[k], d = a[k] + b[k] - 2 * c[k];
+    // ab - c^2 as (a - c)(b - c) + c ((a - c) + (b - c)): as accurate as the direct form (about
+    // 2 eps ab; better near c = a = b, where a - c and b - c are exact), symmetric in a and b
+    // bit for bit, and exactly 0 for a = b = c even where the compiler contracts it into FMAs
+    // (a b - c c as fma(a, b, -c c) leaves the rounding error of c c, and the entry would no
+    // longer count as a point with itself). The exact gaps come from elsewhere.
+    const double da = a[k] - c[k], db = b[k] - c[k];
+    const double g = da * db + c[k] * (da + db), d = a[k] + b[k] - 2 * c[k];
     gap[k] = g > 0 ? g : 0.0;
     dist[k] = d > 0 ? d : 0.0;
   }
@@ -352,6 +357,7 @@ const double* FusedTile::run(std::size_t i0, std::size_t j0, std::size_t ni, std
     w.dist[k] = w.dist[n - 1];
   }
   std::copy_n(w.c.begin(), m, w.theta.begin());
+  for (std::size_t k = 0; k < m; ++k) w.itself[k] = w.dist[k] == 0 && w.gap[k] == 0 && w.a[k] == w.b[k];
 
   const bool with_dot = kind_ != KernelKind::nngp;
   // a and b hold Sigma^l of the tile's rows and columns: set above for l = 0, and by the end
@@ -402,6 +408,11 @@ const double* FusedTile::run(std::size_t i0, std::size_t j0, std::size_t ni, std
         w.gap[w.index[f]] = w.sub.gap_out[f];
         w.dist[w.index[f]] = w.sub.dist_out[f];
       }
+      // A point with itself stays one: its c is Sigma(x, x) of the diagonal recursion, not the
+      // tile's own sum of the same terms, which may round one unit apart and would then read as
+      // 1 - rho^2 ~ 1e-16 (a jump turns that into an error of 1e-8).
+      for (std::size_t k = 0; k < m; ++k)
+        if (w.itself[k]) w.c[k] = w.a[k], w.gap[k] = 0.0, w.dist[k] = 0.0;
     }
     if (with_dot) detail::ntk_step(w.d.data(), w.c.data(), next.w2, w.theta.data(), m);
   }

@@ -199,6 +199,16 @@ std::string describe_splits(const Shape& s) {
   return out;
 }
 
+// The series' coefficient rules: the trapezoidal rule for a smooth side, Gauss-Legendre panels
+// between the break points for a piecewise one.
+std::string series_rules(const QuadratureTerm& t) {
+  auto rule = [](const Shape& s) {
+    return program::is_piecewise(s) ? "Gauss-Legendre panels split at " + describe_splits(s) : std::string("trapezoidal rule");
+  };
+  const std::string f = rule(t.f_shape), g = rule(t.g_shape);
+  return f == g ? f : fmt::format("f: {}; g: {}", f, g);
+}
+
 std::string describe(const QuadratureTerm& t) {
   const std::string f = t.f ? t.f->text() : "?", g = t.g ? t.g->text() : "?";
   if (t.method == QuadratureTerm::Method::gauss_hermite)
@@ -206,10 +216,10 @@ std::string describe(const QuadratureTerm& t) {
                        t.order, t.order, t.tolerance);
   if (t.method == QuadratureTerm::Method::hermite_series)
     return fmt::format("quadrature E[({})(u) * ({})(v)]: Mehler series sum_k rho^k f_k(a) g_k(b), Hermite "
-                       "coefficients tabulated per point and layer (trapezoidal rule, step halved until they "
+                       "coefficients tabulated per point and layer ({}, step halved until they "
                        "settle to 1e-12), truncated where |rho|^(K+1) sqrt(T_f T_g) <= {:g}; entries beyond that "
                        "bound: conditional quadrature, target {:g}",
-                       f, g, t.tolerance / 4, t.tolerance);
+                       f, g, series_rules(t), t.tolerance / 4, t.tolerance);
   return fmt::format("quadrature E[({})(u) * ({})(v)]: conditional, outer adaptive G7K15 over u split at {}, "
                      "inner E1 {}, target {:g}",
                      f, g, describe_splits(t.f_shape),

@@ -37,6 +37,9 @@ std::optional<Affine> as_affine(Expr e) {
 
 bool finite_nonzero(double k) { return std::isfinite(k) && k != 0; }
 
+// Where k x + s crosses zero (+0 rather than -0, so that equal atoms compare equal).
+double shift_of(const Affine& a) { return a.s == 0 ? 0.0 : -a.s / a.k; }
+
 // exp(arg) with arg = -q * (k x + s)^2 or -q x^2: the Gaussian bump family.
 std::optional<std::pair<double, Affine>> as_gaussian_exponent(Expr arg) {
   double q = 1;
@@ -104,26 +107,32 @@ class Expander {
           push(w, Atom{.family = Family::moment, .p = static_cast<int>(p)});
           return true;
         }
+        // relu(k x)^2 = k^2 relu(x)^2 (k > 0): the arc-cosine family of degree 2
+        if (e->kids[0]->is(Kind::Relu) && p == 2) {
+          auto a = as_affine(e->kids[0]->kids[0]);
+          if (!a || a->s != 0 || !(a->k > 0) || !std::isfinite(a->k)) return false;
+          push(w * a->k * a->k, Atom{.family = Family::relu, .p = 2});
+          return true;
+        }
         return false;
       }
       case Kind::Erf:
       case Kind::Sign: {
+        // erf(k x + s) = sign(k) erf(|k| (x - shift)), shift = -s/k; likewise sign
         auto a = as_affine(e->kids[0]);
-        if (!a || a->s != 0 || a->k == 0) return false;
+        if (!a || !finite_nonzero(a->k) || !std::isfinite(a->s)) return false;
         const double sgn = a->k > 0 ? 1.0 : -1.0;
         double eps = 0;
-        if (e->is(Kind::Erf)) {
-          if (!std::isfinite(a->k)) return false;
-          eps = 1.0 / (2 * a->k * a->k);
-        }
-        push(w * sgn, Atom{.family = Family::erf, .eps = eps});
+        if (e->is(Kind::Erf)) eps = 1.0 / (2 * a->k * a->k);
+        push(w * sgn, Atom{.family = Family::erf, .eps = eps, .shift = shift_of(*a)});
         return true;
       }
       case Kind::Heaviside: {
+        // H(k x + s) = 1/2 + sign(k) sign(x - shift) / 2
         auto a = as_affine(e->kids[0]);
-        if (!a || a->s != 0 || a->k == 0) return false;
+        if (!a || !finite_nonzero(a->k) || !std::isfinite(a->s)) return false;
         push(0.5 * w, Atom{Family::one});
-        push(0.5 * w * (a->k > 0 ? 1 : -1), Atom{.family = Family::erf, .eps = 0});
+        push(0.5 * w * (a->k > 0 ? 1 : -1), Atom{.family = Family::erf, .eps = 0, .shift = shift_of(*a)});
         return true;
       }
       case Kind::Relu:
@@ -131,7 +140,7 @@ class Expander {
         auto a = as_affine(e->kids[0]);
         if (!a || a->s != 0 || !finite_nonzero(a->k)) return false;
         const double k = std::abs(a->k);
-        const Atom relu{.family = Family::relu};
+        const Atom relu{.family = Family::relu, .p = 1};
         const Atom linear{.family = Family::moment, .p = 1};
         if (e->is(Kind::Abs)) {
           push(2 * k * w, relu);
@@ -204,7 +213,7 @@ std::vector<WeightedAtom> expand_families(graph::GraphContext& g, graph::Expr e)
 int parity(const Atom& a) {
   switch (a.family) {
     case Family::one: return 1;
-    case Family::erf: return -1;
+    case Family::erf: return a.shift == 0 ? -1 : 0;
     case Family::bump: return a.shift == 0 ? 1 : 0;
     case Family::relu: return 0;
     case Family::moment: return a.p % 2 == 0 ? 1 : -1;
@@ -218,11 +227,14 @@ int parity(const Atom& a) {
 std::string describe(const Atom& a) {
   switch (a.family) {
     case Family::one: return "1";
-    case Family::erf: return a.eps == 0 ? "sign(x)" : fmt::format("erf(x/sqrt(2*{}))", a.eps);
+    case Family::erf: {
+      const std::string x = a.shift == 0 ? "x" : fmt::format("(x - {})", a.shift);
+      return a.eps == 0 ? fmt::format("sign({})", x) : fmt::format("erf({}/sqrt(2*{}))", x, a.eps);
+    }
     case Family::bump:
       if (a.eps == 0) return a.shift == 0 ? "delta(x)" : fmt::format("delta(x - {})", a.shift);
       return fmt::format("N(x; {}, {})", a.shift, a.eps);
-    case Family::relu: return "relu(x)";
+    case Family::relu: return a.p == 1 ? "relu(x)" : fmt::format("relu(x)^{}", a.p);
     case Family::moment: return a.p == 1 ? "x" : fmt::format("x^{}", a.p);
     case Family::cos: return fmt::format("cos({}*x)", a.k);
     case Family::sin: return fmt::format("sin({}*x)", a.k);

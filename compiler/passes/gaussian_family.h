@@ -14,9 +14,9 @@ namespace sgntk::passes {
 
 enum class Family {
   one,      // the constant 1
-  erf,      // erf(x / sqrt(2 eps)); eps = 0: sign(x)
+  erf,      // erf((x - shift) / sqrt(2 eps)); eps = 0: sign(x - shift)
   bump,     // N(x; shift, eps); eps = 0: delta(x - shift)
-  relu,     // relu(x)
+  relu,     // relu(x)^p, p in {1, 2}
   moment,   // x^p
   cos,      // cos(k x)
   sin,      // sin(k x)
@@ -26,9 +26,9 @@ enum class Family {
 struct Atom {
   Family family = Family::generic;
   double eps = 0.0;     // erf, bump
-  double shift = 0.0;   // bump
+  double shift = 0.0;   // erf, bump
   double k = 0.0;       // cos, sin
-  int p = 0;            // moment
+  int p = 0;            // moment; relu (its power)
   graph::Expr expr = nullptr;  // generic atoms only: what to integrate (families are their params)
   bool operator==(const Atom&) const = default;
 };

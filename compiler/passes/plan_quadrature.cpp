@@ -22,16 +22,19 @@ Expr atom_expr(graph::GraphContext& g, const Atom& a) {
   const Expr x = g.x();
   switch (a.family) {
     case Family::one: return g.constant(1);
-    case Family::erf:
-      if (a.eps == 0) return graph::call(g, Kind::Sign, x);
-      return graph::call(g, Kind::Erf, graph::mul(g, g.constant(1 / std::sqrt(2 * a.eps)), x));
+    case Family::erf: {
+      const Expr shifted = a.shift == 0 ? x : graph::sub(g, x, g.constant(a.shift));
+      if (a.eps == 0) return graph::call(g, Kind::Sign, shifted);
+      return graph::call(g, Kind::Erf, graph::mul(g, g.constant(1 / std::sqrt(2 * a.eps)), shifted));
+    }
     case Family::bump: {
       if (a.eps == 0) throw MatchError("internal: a delta cannot be evaluated pointwise");
       const Expr d = graph::sub(g, x, g.constant(a.shift));
       const Expr e = graph::call(g, Kind::Exp, graph::mul(g, g.constant(-0.5 / a.eps), graph::pow(g, d, g.constant(2))));
       return graph::mul(g, g.constant(1 / std::sqrt(2 * std::numbers::pi * a.eps)), e);
     }
-    case Family::relu: return graph::call(g, Kind::Relu, x);
+    case Family::relu:
+      return a.p == 1 ? graph::call(g, Kind::Relu, x) : graph::pow(g, graph::call(g, Kind::Relu, x), g.constant(a.p));
     case Family::moment: return graph::pow(g, x, g.constant(a.p));
     case Family::cos:
     case Family::sin: return graph::call(g, a.family == Family::cos ? Kind::Cos : Kind::Sin, graph::mul(g, g.constant(a.k), x));
@@ -45,9 +48,11 @@ std::optional<program::ClosedAverage> atom_average(const Atom& a) {
   using program::AverageId;
   switch (a.family) {
     case Family::one: return program::ClosedAverage{AverageId::moment, {0, 0}};
-    case Family::erf: return program::ClosedAverage{AverageId::erf, {a.eps, 0}};
+    case Family::erf: return program::ClosedAverage{AverageId::erf, {a.eps, a.shift}};
     case Family::bump: return program::ClosedAverage{AverageId::bump, {a.eps, a.shift}};
-    case Family::relu: return program::ClosedAverage{AverageId::relu, {0, 0}};
+    case Family::relu:
+      if (a.p != 1) return std::nullopt;
+      return program::ClosedAverage{AverageId::relu, {0, 0}};
     case Family::moment: return program::ClosedAverage{AverageId::moment, {static_cast<double>(a.p), 0}};
     case Family::cos: return program::ClosedAverage{AverageId::cos, {a.k, 0}};
     case Family::sin: return program::ClosedAverage{AverageId::sin, {a.k, 0}};
@@ -81,6 +86,19 @@ bool series_friendly(const program::Integrand& side, const PlanSide& plan) {
   return s.smooth && s.breakpoints.empty() && s.transitions.empty() && whole_line && (!e || tail_growth(e) == 0.0);
 }
 
+// Whether a side with kinks, jumps or compact support at known break points (a triangle or
+// boxcar surrogate, relu) may pair with a smooth side in the series: its coefficients are
+// integrated piece by piece, and the smooth side's fast-falling tail makes the product converge.
+// Two such sides would not: their coefficients fall only like a power of k.
+bool series_piecewise(const program::Integrand& side, const PlanSide& plan) {
+  const auto* compiled = std::get_if<program::CompiledIntegrand>(&side);
+  if (!compiled) return false;
+  const program::Shape& s = compiled->shape;
+  const bool known_pieces = !s.breakpoints.empty() || s.support_lo != -HUGE_VAL || s.support_hi != HUGE_VAL;
+  const graph::Expr e = plan.atom.expr;
+  return known_pieces && s.transitions.empty() && (!e || tail_growth(e) == 0.0);
+}
+
 }  // namespace
 
 void plan_quadrature(graph::GraphContext& g, const PlanSide& f, const PlanSide& gside, double coef,
@@ -109,15 +127,17 @@ void plan_quadrature(graph::GraphContext& g, const PlanSide& f, const PlanSide& 
   //
   // In the kernel engine the conditional method costs milliseconds per entry. Where both sides
   // are smooth (analytic on the line, no steep transition) and grow slower than any exp(r x^2),
-  // Mehler's series converges fast and costs a short sum per entry (hermite_series); its
-  // entries that cannot meet the tolerance fall back to the conditional method.
+  // or one is smooth and the other piecewise at known break points, Mehler's series converges
+  // fast and costs a short sum per entry (hermite_series); its entries that cannot meet the
+  // tolerance fall back to the conditional method.
   auto polynomial = [](const Atom& a) { return a.family == Family::moment || a.family == Family::one; };
   term.f = integrand(g, f, options);
   term.g = integrand(g, gside, options);
   using Method = program::QuadratureTerm::Method;
   if (polynomial(f.atom) && polynomial(gside.atom))
     term.method = Method::gauss_hermite;
-  else if (series_friendly(term.f, f) && series_friendly(term.g, gside))
+  else if (const bool smooth_f = series_friendly(term.f, f), smooth_g = series_friendly(term.g, gside);
+           (smooth_f && (smooth_g || series_piecewise(term.g, gside))) || (smooth_g && series_piecewise(term.f, f)))
     term.method = Method::hermite_series;
   else
     term.method = Method::conditional;

@@ -162,6 +162,28 @@ Expr mul_one(RuleContext&, Expr e) {
   return nullptr;
 }
 
+// H(g) relu(g)^n = relu(g)^n for n > 0: both vanish where g <= 0, and H(g) = 1 where g > 0.
+// The derivative of relu(x)^n, n relu(x)^(n-1) H(x), then stays inside relu's closed forms.
+Expr mul_step_relu(RuleContext& rc, Expr e) {
+  std::vector<Expr> factors;
+  flatten(Kind::Mul, e, factors);
+  auto relu_of = [](Expr f) -> Expr {  // g when f is relu(g) or relu(g)^n with constant n > 0
+    if (f->is(Kind::Relu)) return f->kids[0];
+    if (f->is(Kind::Pow) && f->kids[0]->is(Kind::Relu) && f->kids[1]->is_const() && f->kids[1]->value > 0)
+      return f->kids[0]->kids[0];
+    return nullptr;
+  };
+  for (std::size_t i = 0; i < factors.size(); ++i) {
+    if (!factors[i]->is(Kind::Heaviside)) continue;
+    for (Expr f : factors)
+      if (relu_of(f) == factors[i]->kids[0]) {
+        factors.erase(factors.begin() + static_cast<std::ptrdiff_t>(i));
+        return build_product(rc.g, 1.0, factors);
+      }
+  }
+  return nullptr;
+}
+
 // h(x) * delta(x - r) = h(r) * delta(x - r) for h continuous at r.
 Expr mul_sift_delta(RuleContext& rc, Expr e) {
   std::vector<Expr> factors, others;

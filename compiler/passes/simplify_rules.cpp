@@ -260,6 +260,7 @@ constexpr auto table = std::to_array<RewriteRule>({
     {"mul.zero", Kind::Mul, mul_zero},
     {"mul.one", Kind::Mul, mul_one},
     {"mul.sift_delta", Kind::Mul, mul_sift_delta},
+    {"mul.step_relu", Kind::Mul, mul_step_relu},
     {"mul.distribute_const", Kind::Mul, mul_distribute_const},
     {"mul.distribute_delta_sum", Kind::Mul, mul_distribute_delta_sum},
     {"mul.collect", Kind::Mul, mul_collect},

@@ -33,6 +33,7 @@ graph::Expr add_collect(RuleContext& rc, graph::Expr e);
 graph::Expr mul_zero(RuleContext& rc, graph::Expr e);
 graph::Expr mul_one(RuleContext& rc, graph::Expr e);
 graph::Expr mul_sift_delta(RuleContext& rc, graph::Expr e);
+graph::Expr mul_step_relu(RuleContext& rc, graph::Expr e);
 graph::Expr mul_distribute_const(RuleContext& rc, graph::Expr e);
 graph::Expr mul_distribute_delta_sum(RuleContext& rc, graph::Expr e);
 graph::Expr mul_collect(RuleContext& rc, graph::Expr e);

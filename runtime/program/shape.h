@@ -24,4 +24,10 @@ struct Shape {
   bool operator==(const Shape&) const = default;
 };
 
+// Whether f has kinks, jumps or compact support: rules that assume an analytic integrand on the
+// whole line (the trapezoidal rule of Mehler's series) must split at its break points.
+inline bool is_piecewise(const Shape& s) {
+  return !s.smooth || !s.breakpoints.empty() || s.support_lo != -HUGE_VAL || s.support_hi != HUGE_VAL;
+}
+
 }  // namespace sgntk::program

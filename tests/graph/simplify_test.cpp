@@ -44,6 +44,8 @@ const std::vector<Example>& examples() {
       {"add.collect", [](Graph& t) { return delta(t.x) - delta(t.x) + t.x; }, "x"},
       {"mul.zero", [](Graph& t) { return raw(t, Kind::Mul, exp(t.x), t.c(0)); }, "0"},
       {"mul.one", [](Graph& t) { return raw(t, Kind::Mul, t.x, t.c(1)); }, "x"},
+      {"mul.step_relu", [](Graph& t) { return heaviside(t.x) * relu(t.x); }, "relu(x)"},
+      {"mul.step_relu", [](Graph& t) { return 3 * heaviside(t.x - 1) * pow(relu(t.x - 1), 2); }, "3*relu(x - 1)^2"},
       {"mul.sift_delta", [](Graph& t) { return pow(t.x, 2) * delta(t.x - 2); }, "4*delta(x - 2)"},
       {"mul.sift_delta", [](Graph& t) { return t.x * delta(t.x); }, "0"},
       {"mul.sift_delta", [](Graph& t) { return exp(t.x) * 3 * delta(t.x); }, "3*delta(x)"},

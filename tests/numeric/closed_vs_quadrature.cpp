@@ -89,6 +89,14 @@ TEST_CASE("relu x relu by the conditional method matches the arc-cosine kernel")
   check_all(numeric(q), closed({ClosedFormId::relu_relu}), 1e-9);
 }
 
+TEST_CASE("relu^2 x relu^2 by the conditional method matches the arc-cosine kernel of degree 2") {
+  QuadratureTerm q;
+  q.method = QuadratureTerm::Method::conditional;
+  q.f = q.g = lambda("relu(x)^2", [](double x) { return relu(x) * relu(x); });
+  q.f_shape = q.g_shape = kink_at_zero();
+  check_all(numeric(q), closed({ClosedFormId::relu2_relu2}), 1e-9);
+}
+
 TEST_CASE("delta(u) erf'(v) by the bump conditional matches bump_bump") {
   // erf'(x) = (2/sqrt(pi)) exp(-x^2) = 2 N(x; 0, 1/2)
   BumpConditionalTerm t;

@@ -120,6 +120,17 @@ TEST_CASE("closed forms keep their relative accuracy next to perfect (anti)corre
   const big r = rho, y = sqrt((1 - r) * (1 + r));
   const big want = (y + r * acos(-r) ) / (2 * boost::math::constants::pi<big>());
   CHECK(close(evaluate_closed_form({ClosedFormId::relu_relu}, 1.0, 1.0, rho), want.convert_to<double>(), 1e-12));
+  // relu2_relu2 near antiparallel inputs, where 3 c y and (pi - theta)(ab + 2 c^2) cancel to
+  // (ab / 2 pi) (4/15) phi^5 (phi = pi - theta): on both sides of the switch to the series at
+  // phi = 1/2, and at phi = 1e-3 (where the direct form would keep no digit)
+  for (const double phi : {1e-3, 0.1, 0.499, 0.501, 1.0}) {
+    CAPTURE(phi);
+    const double a = 2.25, b = 0.25, cc = -0.75 * std::cos(phi);  // sqrt(ab) = 0.75 exactly: the gap keeps its digits
+    const big s = sqrt(big(a) * big(b)), bc = cc, yy = sqrt(s * s - bc * bc), theta = acos(bc / s);
+    const big want2 = (3 * bc * yy + (boost::math::constants::pi<big>() - theta) * (s * s + 2 * bc * bc)) /
+                      (2 * boost::math::constants::pi<big>());
+    CHECK(close(evaluate_closed_form({ClosedFormId::relu2_relu2}, a, b, cc), want2.convert_to<double>(), 1e-12));
+  }
   // sin_sin at small c: exp(-S/2) sinh(klc) without cancellation
   const double c = 1e-12;
   CHECK(close(evaluate_closed_form({ClosedFormId::sin_sin, {1, 1}}, 1.0, 1.0, c), std::exp(-1.0) * std::sinh(c), 1e-14));

@@ -93,11 +93,14 @@ TEST_CASE("the same activation below its divergence threshold gives a kernel, a 
 
 TEST_CASE("check --dump program shows steep-transition splits, targets and unavailable reasons") {
   const Scratch s;
-  const auto steep = sgntk_run({"check", s.spec("erf(1000*(x - 0.2))"), "--dump", "program"});
+  const auto steep = sgntk_run({"check", s.spec("tanh(1000*(x - 0.2))"), "--dump", "program"});
   CHECK(steep.exit_code == 0);
   CHECK(steep.out.find("conditional, outer adaptive G7K15 over u split at 0 break points and 1 steep transitions "
                        "(0.2 width 0.001)") != std::string::npos);
   CHECK(steep.out.find("target 1e-10") != std::string::npos);
+  // a shifted steep erf (or step) is a closed form: the bivariate normal orthant
+  const auto shifted = sgntk_run({"check", s.spec("erf(1000*(x - 0.2))"), "--dump", "program"});
+  CHECK(shifted.out.find("closed form erf_erf(e1=5e-07, e2=5e-07, s1=0.2, s2=0.2)") != std::string::npos);
   const auto pc = sgntk_run({"check", s.spec("if(x < 0.3, -1, if(x < 0.7, 0, 1))"), "--dump", "program"});
   CHECK(pc.exit_code == 0);
   CHECK(pc.out.find("split at 2 break points (0.3, 0.7)") != std::string::npos);
