@@ -1,7 +1,8 @@
 // Numeric expectations benchmark (issue 9). In one process, run alternately, medians:
 //  * the kernel of a 3-hidden-layer network whose activation has no closed form (tanh, SiLU,
-//    softplus: the engine's Mehler series; piecewise cases: relu^2, compact surrogates on tanh,
-//    a shifted step) against the same network with erf(2x), whose expectations are closed
+//    softplus: the engine's Mehler series; piecewise cases: triangle and boxcar surrogates on
+//    tanh (the series with a piecewise side), relu^2, a shifted step and a steep shifted erf
+//    (closed forms)) against the same network with erf(2x), whose expectations are closed
 //    forms, on the same N points in d = 16 with different norms (rows scaled by U(0.3, 2.5));
 //  * the ratio (goals: <= 5 for the smooth cases, <= 10 for the piecewise ones) and entries x
 //    layers per second per core. The SG-NTK baseline is erf(2x) with the Gaussian surrogate
@@ -54,6 +55,7 @@ const std::vector<Case> cases = {
     {"tanh SG-NTK (triangle)", "tanh(x), surrogate = triangle", runtime::KernelKind::sgntk, true},
     {"tanh SG-NTK (boxcar)", "tanh(x), surrogate = boxcar", runtime::KernelKind::sgntk, true},
     {"shifted step NNGP", "heaviside(x - 0.3)", runtime::KernelKind::nngp, true},
+    {"steep shifted erf NNGP", "erf(1000*(x - 0.2))", runtime::KernelKind::nngp, true},
 };
 
 std::string network_spec(const std::string& act) {
@@ -120,10 +122,10 @@ void run_case(const Case& c, int n, int reps, int cores) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int n = 4096, n_piecewise = 256, reps = 3;
+  int n = 4096, n_piecewise = 4096, reps = 3;
   std::string only;
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--quick") == 0) n = 512, n_piecewise = 64, reps = 1;
+    if (std::strcmp(argv[i], "--quick") == 0) n = 512, n_piecewise = 512, reps = 1;
     if (std::strcmp(argv[i], "--n") == 0 && i + 1 < argc) n = std::atoi(argv[++i]);
     if (std::strcmp(argv[i], "--n-piecewise") == 0 && i + 1 < argc) n_piecewise = std::atoi(argv[++i]);
     if (std::strcmp(argv[i], "--reps") == 0 && i + 1 < argc) reps = std::max(1, std::atoi(argv[++i]));
