@@ -183,6 +183,14 @@ SGNTK_VECTOR_CLONES void angles_from_phi(const double* y, const double* c, const
   }
 }
 
+// s / sqrt(2 (a + e)), +-inf at a + e = 0 (where erf gives the step's sign).
+SGNTK_VECTOR_CLONES void erf_argument(const double* a, double e, double s, double* out, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const double v = a[i] + e;
+    out[i] = v > 0 ? s / std::sqrt(2.0 * v) : (s > 0 ? HUGE_VAL : -HUGE_VAL);
+  }
+}
+
 SGNTK_VECTOR_CLONES void scaled(const double* x, double k, double* out, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) out[i] = k * x[i];
 }
@@ -432,6 +440,11 @@ void evaluate_closed_form(const ClosedFormTerm& t, TileQuantities& q, double* ou
     case ClosedFormId::erf_moment: {
       const double e = eps_param(t, 0), shift = t.p[2];
       const int m = order_param(t, 1, 1);
+      if (m == 0 && shift != 0) {  // -erf(s / sqrt(2 (a + e))), with the vector erf (a + e = 0: -sign(s))
+        detail::erf_argument(a, e, shift, out, n);
+        vector_math::erf(out, out, n);
+        return detail::scaled(out, -1.0, out, n);
+      }
       return over_arrays(a, b, c, out, n, [=](double x, double y, double z) { return erf_moment(x, y, z, e, m, shift); });
     }
     case ClosedFormId::cos_cos: {

@@ -23,16 +23,18 @@ double by_owens_t(double h, double k, double rho) {
 
 }  // namespace
 
-TEST_CASE("shifted steps: E[sign(U - s1) sign(V - s2)] matches Owen's T on both sides of |rho| = 0.925") {
+TEST_CASE("shifted steps: E[sign(U - s1) sign(V - s2)] matches Owen's T across the rules' bounds (|rho| = 0.3, 0.75, 0.925)") {
   const double a = 1.7, b = 0.6;  // variances of U and V
-  for (double rho : {-0.999, -0.95, -0.93, -0.92, -0.5, 0.0, 0.3, 0.74, 0.76, 0.92, 0.93, 0.99, 0.9999})
+  for (double rho : {-0.999, -0.95, -0.93, -0.92, -0.5, -0.29, 0.0, 0.29, 0.31, 0.74, 0.76, 0.92, 0.93, 0.99, 0.9999})
     for (double s1 : {-1.3, 0.2, 0.9})
       for (double s2 : {-0.4, 0.35, 2.1}) {
         CAPTURE(rho); CAPTURE(s1); CAPTURE(s2);
         const double c = rho * std::sqrt(a * b), r = std::sqrt(a * b) * std::sqrt((1 - rho) * (1 + rho));
         const double want = by_owens_t(s1 / std::sqrt(a), s2 / std::sqrt(b), rho);
         const double one = shifted_sign_sign(a, b, c, r, 0.0, 0.0, s1, s2);
-        std::vector<double> va(5, a), vb(5, b), vc(5, c), vr(5, r), out(5);
+        // in a tile with entries of smaller |rho| (the tile's largest picks the rule)
+        std::vector<double> va(5, a), vb(5, b), vc(5, 0.1 * c), vr(5, std::sqrt(a * b - 0.01 * c * c)), out(5);
+        vc[3] = c, vr[3] = r;
         shifted_sign_sign(va.data(), vb.data(), vc.data(), vr.data(), 0.0, 0.0, s1, s2, out.data(), out.size());
         CHECK(std::fabs(one - want) < 2e-15);
         CHECK(std::fabs(out[3] - want) < 2e-15);
