@@ -225,7 +225,7 @@ TEST_CASE("a NaN kernel, a folder --out or Ctrl-C keeps the older output and lea
     const std::string out = dir.file(name, older);
     const auto r = kernel({nan_spec, "--kind", "nngp", "--x1", x, "--out", out});
     CHECK(r.exit_code == 1);
-    CHECK(r.err == "sgntk: error: the nngp kernel is NaN at entry (0, 0); no output written\n");
+    CHECK(r.err == "sgntk: error: the nngp kernel is NaN at entry (0, 1); no output written\n");
     CHECK(sgntk::test::read_file(out) == older);
   }
   CHECK(entries() == 4);  // nan.sgntk, x.csv, k.npy, k.csv

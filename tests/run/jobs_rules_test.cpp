@@ -39,7 +39,8 @@ fs::path write_spec(const fs::path& dir, const std::string& text) {
 TEST_CASE("a run task whose kernel is NaN fails, names the task and writes no kernel.npy") {
   const fs::path dir = fresh_dir("nan_task");
   // E[phi^2] of 1e200 x is beyond the largest double: Sigma^2 is inf on the diagonal, and the
-  // relu closed form of E[relu(u) relu(v)] is NaN there (inf - inf). (An activation undefined on
+  // relu closed form of E[relu(u) relu(v)] is NaN off it (inf - inf; a point with itself keeps
+  // the diagonal recursion's inf, so the first NaN is off the diagonal). (An activation undefined on
   // part of the line, such as sqrt, is refused earlier, by the planner; a sigma_w whose square
   // overflows, by the kernel engine: see the scale overflow test.)
   const fs::path spec = write_spec(dir, R"(
@@ -54,7 +55,7 @@ task k = kernel(network = net, kind = nngp, x1 = grid)
   const fs::path out = dir / "out";
   const auto r = test::run_process({SGNTK_EXE, "run", spec.string(), "--quiet", "--out", out.string()}, SGNTK_SOURCE_DIR);
   CHECK(r.exit_code == 1);
-  CHECK(r.err.find("task 'k': the nngp kernel is NaN at entry (0, 0); no output written") != std::string::npos);
+  CHECK(r.err.find("task 'k': the nngp kernel is NaN at entry (0, 2); no output written") != std::string::npos);
   CHECK_FALSE(fs::exists(out / "k" / "kernel.npy"));
   CHECK_FALSE(fs::exists(out / "k"));
   CHECK_FALSE(fs::exists(out / ".k.partial"));
@@ -66,7 +67,7 @@ task k = kernel(network = net, kind = nngp, x1 = grid)
                                     (dir / "x.csv").string(), "--out", (dir / "k.npy").string()},
                                    SGNTK_SOURCE_DIR);
   CHECK(k.exit_code == 1);
-  CHECK(k.err == "sgntk: error: the nngp kernel is NaN at entry (0, 0); no output written\n");
+  CHECK(k.err == "sgntk: error: the nngp kernel is NaN at entry (0, 1); no output written\n");
   CHECK_FALSE(fs::exists(dir / "k.npy"));
 }
 
