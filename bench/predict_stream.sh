@@ -17,13 +17,9 @@ cd "$dir"
 trap 'rm -f "$dir"/{spec.sgntk,x_train.csv,y_train.csv,x_test.csv,p.npy,c.npy,p_mem.npy,c_mem.npy,time.txt}' EXIT
 
 sed 's/input = 2/input = 8/' "$root/specs/paper/erf_ntk.sgntk" > spec.sgntk
-points() {  # $1 rows of dimension 8, seeded by $2
-  awk -v n="$1" -v seed="$2" -v d=8 'BEGIN { srand(seed); for (i = 0; i < n; i++) { s = 0.3 + 2.2 * rand(); line = "";
-    for (k = 0; k < d; k++) { u = rand(); v = rand(); if (u < 1e-300) u = 1e-300;
-      line = line (k ? "," : "") sprintf("%.17g", s * sqrt(-2 * log(u)) * cos(6.283185307179586 * v)) } print line } }'
-}
-points "$n_train" 1 > x_train.csv
-points "$n_test" 2 > x_test.csv
+. "$root/bench/random_points.sh"
+points "$n_train" 8 1 > x_train.csv
+points "$n_test" 8 2 > x_test.csv
 awk -F, '{ printf "%.17g\n", sin($1) + 0.5 * $2 * $3 }' x_train.csv > y_train.csv
 run() {  # label, then extra options
   local label="$1"; shift
