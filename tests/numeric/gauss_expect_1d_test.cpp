@@ -10,6 +10,7 @@
 
 #include "runtime/gauss_expect_1d.h"
 #include "runtime/gauss_hermite.h"
+#include "runtime/quadrature_misses.h"
 #include "tests/numeric/helpers.h"
 
 using namespace sgntk::runtime;
@@ -135,4 +136,23 @@ TEST_CASE("Gauss-Hermite rules integrate Gaussian moments exactly and are symmet
     if (n >= 3) CHECK(close(m4, 3.0, 1e-13));
   }
   CHECK(&gauss_hermite(64) == &gauss_hermite(64));  // cached
+}
+
+TEST_CASE("an integral that stops refining above its target is counted, with its estimated error") {
+  // |t - 0.3|^-0.9 without a cut at its singularity: the panels around it reach the depth and
+  // width limits with their error estimates still above their share of the target.
+  const auto singular = lambda("abs(x - 0.3)^-0.9", [](double t) { return std::pow(std::fabs(t - 0.3), -0.9); });
+  const auto smooth = lambda("exp(x/3)", [](double t) { return std::exp(t / 3); });
+  const double mean[] = {0.0, 0.1}, var[] = {1.0, 0.5};
+  double out[2];
+  reset_quadrature_misses();
+  gauss_expect_1d(*smooth, Shape{}, mean, var, out, 2, 1e-10);
+  CHECK(quadrature_misses().count == 0);
+  gauss_expect_1d(*singular, Shape{}, mean, var, out, 2, 1e-10);
+  const QuadratureMisses misses = quadrature_misses();
+  CHECK(misses.count == 2);
+  CHECK(misses.largest_relative > 1e-10);
+  CHECK(misses.largest_relative < 1.0);
+  reset_quadrature_misses();
+  CHECK(quadrature_misses().count == 0);
 }
