@@ -100,12 +100,10 @@ double bump_moment(double a, double b, double gap, double e, int q) {
   return ev / std::sqrt(2.0 * pi * (a + e));
 }
 
-// E[erf_e(u - s)] = erf(-s / sqrt(2 (a + e))) (0 by parity when s = 0), and
 // E[erf_e(u - s) v] = c E[erf_e'(u - s)] = c E[2 N(u; s, e)] = 2c N(s; 0, a + e) (Stein's lemma).
-// At a + e = 0, c = 0 and u = 0: erf_e(-s) = -sign(s).
-double erf_moment(double a, double b, double c, double e, int q, double s) {
+// At a + e = 0, c = 0. (q = 0, E[erf_e(u - s)], is vectorised: erf_argument.)
+double erf_linear(double a, double c, double e, double s) {
   const double v = a + e;
-  if (q == 0) return v == 0.0 ? (s > 0 ? -1.0 : (s < 0 ? 1.0 : 0.0)) : -std::erf(s / std::sqrt(2.0 * v));
   if (v == 0.0) return 0.0;
   return 2.0 * c * std::exp(-0.5 * s * s / v) / std::sqrt(2.0 * pi * v);
 }
@@ -183,11 +181,12 @@ SGNTK_VECTOR_CLONES void angles_from_phi(const double* y, const double* c, const
   }
 }
 
-// s / sqrt(2 (a + e)), +-inf at a + e = 0 (where erf gives the step's sign).
+// s / sqrt(2 (a + e)), so that E[erf_e(u - s)] = -erf of it; at a + e = 0 (u = 0: erf_e(-s) =
+// -sign(s)) +-inf, or 0 for s = 0.
 SGNTK_VECTOR_CLONES void erf_argument(const double* a, double e, double s, double* out, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     const double v = a[i] + e;
-    out[i] = v > 0 ? s / std::sqrt(2.0 * v) : (s > 0 ? HUGE_VAL : -HUGE_VAL);
+    out[i] = v > 0 ? s / std::sqrt(2.0 * v) : (s > 0 ? HUGE_VAL : (s < 0 ? -HUGE_VAL : 0.0));
   }
 }
 
@@ -440,12 +439,12 @@ void evaluate_closed_form(const ClosedFormTerm& t, TileQuantities& q, double* ou
     case ClosedFormId::erf_moment: {
       const double e = eps_param(t, 0), shift = t.p[2];
       const int m = order_param(t, 1, 1);
-      if (m == 0 && shift != 0) {  // -erf(s / sqrt(2 (a + e))), with the vector erf (a + e = 0: -sign(s))
+      if (m == 0) {  // -erf(s / sqrt(2 (a + e))): 0 by parity when s = 0
         detail::erf_argument(a, e, shift, out, n);
         vector_math::erf(out, out, n);
         return detail::scaled(out, -1.0, out, n);
       }
-      return over_arrays(a, b, c, out, n, [=](double x, double y, double z) { return erf_moment(x, y, z, e, m, shift); });
+      return over_arrays(a, b, c, out, n, [=](double x, double, double z) { return erf_linear(x, z, e, shift); });
     }
     case ClosedFormId::cos_cos: {
       const double kk = t.p[0], l = t.p[1];

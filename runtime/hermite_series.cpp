@@ -9,8 +9,6 @@
 #include <array>
 #include <cmath>
 #include <limits>
-#include <cstdio>
-#include <cstdlib>
 #include <numbers>
 
 #include "runtime/quadrature_2d.h"
@@ -89,7 +87,7 @@ Coefficients coefficients_at(const ArrayFunction& f, const Rule& r, const Matrix
 // series still converges fast when the other side is smooth: the truncation bound is
 // sqrt(T_f T_g), and the smooth side's tail falls geometrically while the piecewise side's stays
 // below 1.
-
+//
 // Nodes and weights (Gaussian weight included) in z for a piecewise side at sqrt(a) = root:
 // [-L, L] cut to the support and at the break points, panels of 8 steps with 16 nodes each
 // (about two nodes per step, like the trapezoidal rule it stands in for).
@@ -453,23 +451,19 @@ SeriesTables tabulate(const QuadratureTerm& t, std::span<const double> a) {
     std::vector<double> x(n * side), vu(n * side), vv(shared ? 0 : n * side);
     for (std::size_t tile = r.begin(); tile != r.end(); ++tile) {
       const std::size_t i0 = tile * side;
+      for (std::size_t j = 0; j < side; ++j) {
+        const double root = std::sqrt(std::max(a[std::min(i0 + j, a.size() - 1)], 0.0));
+        for (std::size_t m = 0; m < n; ++m) x[m * side + j] = root * rule.z[m];
+      }
       if (fu.piecewise() || fv.piecewise()) {  // one smooth side on the trapezoidal rule, one split
         const bool u_split = fu.piecewise();
         HermiteTable& smooth_table = u_split ? *v : *u;
         const Side& smooth = u_split ? fv : fu;
-        for (std::size_t j = 0; j < side; ++j) {
-          const double root = std::sqrt(std::max(a[std::min(i0 + j, a.size() - 1)], 0.0));
-          for (std::size_t m = 0; m < n; ++m) x[m * side + j] = root * rule.z[m];
-        }
         smooth.f.eval(x.data(), vu.data(), x.size());
         fill_tile(smooth_table, hermite, rule, vu.data(), i0);
         fill_tile_split(u_split ? *u : *v, u_split ? fu : fv, smooth.f, a.data(), a.size(), plan.half_width, plan.step,
                         i0, out.on_diagonal);
         continue;
-      }
-      for (std::size_t j = 0; j < side; ++j) {
-        const double root = std::sqrt(std::max(a[std::min(i0 + j, a.size() - 1)], 0.0));
-        for (std::size_t m = 0; m < n; ++m) x[m * side + j] = root * rule.z[m];
       }
       fu.f.eval(x.data(), vu.data(), x.size());
       fill_tile(*u, hermite, rule, vu.data(), i0);

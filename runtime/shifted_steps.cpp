@@ -1,11 +1,11 @@
 #include "runtime/shifted_steps.h"
 
 #include <algorithm>
-#include <span>
-#include <utility>
 #include <array>
 #include <cmath>
 #include <numbers>
+#include <span>
+#include <utility>
 #include <vector>
 
 #include "runtime/vector_math.h"

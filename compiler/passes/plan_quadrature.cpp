@@ -94,9 +94,8 @@ bool series_piecewise(const program::Integrand& side, const PlanSide& plan) {
   const auto* compiled = std::get_if<program::CompiledIntegrand>(&side);
   if (!compiled) return false;
   const program::Shape& s = compiled->shape;
-  const bool known_pieces = !s.breakpoints.empty() || s.support_lo != -HUGE_VAL || s.support_hi != HUGE_VAL;
   const graph::Expr e = plan.atom.expr;
-  return known_pieces && s.transitions.empty() && (!e || tail_growth(e) == 0.0);
+  return program::has_known_pieces(s) && s.transitions.empty() && (!e || tail_growth(e) == 0.0);
 }
 
 }  // namespace

@@ -74,11 +74,6 @@ def erf_side(k, theta):
                 lambda m, s: mp.erf(k * (m - theta) / mp.sqrt(1 + 2 * k * k * s * s)), width=1 / k)
 
 
-def erf_slope_side(k, theta):
-    """d/dx erf(k (x - theta)) = (2 k / sqrt(pi)) exp(-k^2 (x - theta)^2)."""
-    return Side(lambda x: 2 * k / mp.sqrt(mp.pi) * mp.exp(-(k * (x - theta)) ** 2), (theta,), width=1 / k)
-
-
 STEP = Side(lambda x: 1 if x > 0.3 else 0, (0.3,), lambda m, s: step_average(0.3, m, s))
 SIGN = Side(lambda x: mp.sign(2 * x + 1), (-0.5,), lambda m, s: 2 * step_average(-0.5, m, s) - 1)
 SECH2 = Side(lambda x: mp.sech(x) ** 2)
@@ -87,7 +82,7 @@ TANH = Side(mp.tanh)
 SILU = Side(lambda x: x / (1 + mp.exp(-x)))
 
 
-def split_points(side, scale, lo_hi=()):
+def split_points(side, scale):
     """Break points of side.f(scale z) in z, widened by its steep transitions."""
     pts = []
     for x in side.breaks:
@@ -109,13 +104,13 @@ def expect(f, g, a, b, c):
     a, b, c = mp.mpf(a), mp.mpf(b), mp.mpf(c)
     ra = mp.sqrt(a)
     gap = a * b - c * c
-    if gap <= 0 or g.average is None and f.average is None:
-        if gap <= 0:  # u = v (up to sign): E[f(u) g(sign(c) sqrt(b/a) u)]
-            r = mp.sign(c) * mp.sqrt(b / a)
-            pts = split_points(f, ra) + split_points(g, ra * r) if r else split_points(f, ra)
-            return integrate(lambda z: phi(z) * f.f(ra * z) * g.f(ra * r * z), pts)
-        raise ValueError("no closed inner average: use expect2")
+    if gap <= 0:  # u = v (up to sign): E[f(u) g(sign(c) sqrt(b/a) u)]
+        r = mp.sign(c) * mp.sqrt(b / a)
+        pts = split_points(f, ra) + split_points(g, ra * r) if r else split_points(f, ra)
+        return integrate(lambda z: phi(z) * f.f(ra * z) * g.f(ra * r * z), pts)
     if g.average is None:  # integrate over v outside instead
+        if f.average is None:
+            raise ValueError("no closed inner average: use smooth_expect")
         return expect(g, f, b, a, c)
     s = mp.sqrt(gap / a)
     slope = c / ra  # m(z) = slope z
@@ -132,9 +127,9 @@ def smooth_expect(f, g, a, b, c):
 
 
 class Case:
-    def __init__(self, spec, kind, act, dact, dsur=None, smooth_nngp=None, surrogate=""):
+    def __init__(self, spec, kind, act, dact, dsur=None, smooth_nngp=None):
         self.spec, self.kind, self.act, self.dact, self.dsur = spec, kind, act, dact, dsur or dact
-        self.smooth_nngp, self.surrogate = smooth_nngp, surrogate
+        self.smooth_nngp = smooth_nngp
 
     def nngp(self, a, b, c):
         if self.smooth_nngp:

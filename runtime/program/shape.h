@@ -24,10 +24,13 @@ struct Shape {
   bool operator==(const Shape&) const = default;
 };
 
+// Whether the compiler found where f is not smooth: break points or a support edge.
+inline bool has_known_pieces(const Shape& s) {
+  return !s.breakpoints.empty() || s.support_lo != -HUGE_VAL || s.support_hi != HUGE_VAL;
+}
+
 // Whether f has kinks, jumps or compact support: rules that assume an analytic integrand on the
 // whole line (the trapezoidal rule of Mehler's series) must split at its break points.
-inline bool is_piecewise(const Shape& s) {
-  return !s.smooth || !s.breakpoints.empty() || s.support_lo != -HUGE_VAL || s.support_hi != HUGE_VAL;
-}
+inline bool is_piecewise(const Shape& s) { return !s.smooth || has_known_pieces(s); }
 
 }  // namespace sgntk::program
