@@ -165,10 +165,11 @@ TEST_CASE("kernel and predict on a full disk and past the file size limit: exit 
 
 TEST_CASE("SIGTERM during predict's kernels: exit 143 within a second, the older outputs whole, no temporary") {
   const fs::path dir = fault_dir("predict_sigterm");
-  // Eight layers and 2500 test points with their covariance: a second or so of kernels.
+  // 256 layers and 2500 test points with their covariance: about 5 s of kernels here, so the
+  // signal 0.3 s in always lands mid-computation, while a tile still takes only milliseconds.
   std::ofstream deep(dir / "deep.sgntk");
   deep << "network net(input = 2) {\n";
-  for (int l = 0; l < 8; ++l) deep << "  dense(width = 300, act = erf(3 * x), surrogate = exp(-x^2))\n";
+  for (int l = 0; l < 256; ++l) deep << "  dense(width = 300, act = erf(3 * x), surrogate = exp(-x^2))\n";
   deep << "  readout()\n}\n";
   deep.close();
   std::ofstream test(dir / "test.csv");
