@@ -25,9 +25,9 @@ fs::path with_points(const std::string& name) {
 // The kernel into `out` (in memory: 50 MB is far below the default budget); out of core the
 // budget of 8M makes bands of 16 rows (157 of them).
 const std::string budget = "--memory-budget 8M ";
-std::string kernel(const std::string& out, const std::string& more = "") {
-  return "\"$X\" kernel \"" + std::string(SGNTK_SOURCE_DIR) +
-         "/specs/paper/erf_ntk.sgntk\" --kind ntk --x1 points.csv --quiet --threads 1 --out " + out +
+const std::string paper_spec = std::string(SGNTK_SOURCE_DIR) + "/specs/paper/erf_ntk.sgntk";
+std::string kernel(const std::string& out, const std::string& more = "", const std::string& spec = paper_spec) {
+  return "\"$X\" kernel \"" + spec + "\" --kind ntk --x1 points.csv --quiet --threads 1 --out " + out +
          (more.empty() ? "" : " " + more);
 }
 
@@ -92,7 +92,8 @@ TEST_CASE("kernel --resume stopped by SIGTERM exits 143 and keeps its bands, and
 
 TEST_CASE("kernel --out-of-core stopped by SIGTERM without --resume leaves nothing behind and the older output whole") {
   const fs::path dir = with_points("kernel_out_of_core_term");
-  const auto r = shell(dir, "echo older > k.npy\n" + kernel("k.npy", budget + "--out-of-core") + " & pid=$!\n" +
+  write_deep_spec(dir, 32);  // seconds of kernels: the signal 0.2 s in lands mid-computation
+  const auto r = shell(dir, "echo older > k.npy\n" + kernel("k.npy", budget + "--out-of-core", "deep.sgntk") + " & pid=$!\n" +
                                 "while kill -0 $pid 2>/dev/null && ! ls -a | grep -q '^\\.k\\.npy\\.tmp'; do sleep 0.01; done\n"
                                 "sleep 0.2; kill -TERM $pid; wait $pid; echo rc=$?\n" + leftovers("left"));
   INFO(r.out, r.err);

@@ -19,9 +19,10 @@ fs::path with_test_points(const std::string& name) {
   return dir;
 }
 
-std::string predict(const std::string& x_test, const std::string& more = "") {
-  return "\"$X\" predict \"" + std::string(SGNTK_SOURCE_DIR) +
-         "/specs/paper/erf_sgntk.sgntk\" --kind sgntk --x-train \"$H/x.csv\" --y-train \"$H/y.csv\" --t 10 --quiet "
+const std::string paper_spec = std::string(SGNTK_SOURCE_DIR) + "/specs/paper/erf_sgntk.sgntk";
+
+std::string predict(const std::string& x_test, const std::string& more = "", const std::string& spec = paper_spec) {
+  return "\"$X\" predict \"" + spec + "\" --kind sgntk --x-train \"$H/x.csv\" --y-train \"$H/y.csv\" --t 10 --quiet "
          "--threads 1 --out p.npy --cov c.npy --out-of-core --memory-budget 8M --x-test " + x_test + " " + more;
 }
 
@@ -29,8 +30,9 @@ std::string predict(const std::string& x_test, const std::string& more = "") {
 
 TEST_CASE("predict with a streamed covariance stopped by SIGTERM: exit 143, the older outputs whole, no temporary") {
   const fs::path dir = with_test_points("predict_stream_term");
+  write_deep_spec(dir, 32);  // seconds of kernels: the signal 0.3 s in lands mid-stream
   const auto r = shell(dir, predict("x.csv") + " || exit 9\ncp p.npy p_before.npy; cp c.npy c_before.npy\n" +
-                                predict("test.csv") + " & pid=$!\n"
+                                predict("test.csv", "", "deep.sgntk") + " & pid=$!\n"
                                 "while kill -0 $pid 2>/dev/null && ! ls -a | grep -q '^\\.c\\.npy\\.tmp'; do sleep 0.01; done\n"
                                 "sleep 0.3; kill -TERM $pid; wait $pid; echo rc=$?\n"
                                 "echo left=$(LC_ALL=C ls -a | grep -e '^\\.' | grep -v -e '^\\.$' -e '^\\.\\.$' | tr '\\n' ' ')\n");

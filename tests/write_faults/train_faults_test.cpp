@@ -166,12 +166,8 @@ TEST_CASE("kernel and predict on a full disk and past the file size limit: exit 
 TEST_CASE("SIGTERM during predict's kernels: exit 143 within a second, the older outputs whole, no temporary") {
   const fs::path dir = fault_dir("predict_sigterm");
   // 256 layers and 2500 test points with their covariance: about 5 s of kernels here, so the
-  // signal 0.3 s in always lands mid-computation, while a tile still takes only milliseconds.
-  std::ofstream deep(dir / "deep.sgntk");
-  deep << "network net(input = 2) {\n";
-  for (int l = 0; l < 256; ++l) deep << "  dense(width = 300, act = erf(3 * x), surrogate = exp(-x^2))\n";
-  deep << "  readout()\n}\n";
-  deep.close();
+  // signal 0.3 s in lands mid-computation also on faster machines.
+  write_deep_spec(dir, 256);
   std::ofstream test(dir / "test.csv");
   for (int i = 0; i < 2500; ++i) test << std::sin(0.01 * i) << "," << std::cos(0.01 * i) << "\n";
   test.close();
