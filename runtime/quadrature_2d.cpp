@@ -231,7 +231,7 @@ std::string describe(const QuadratureTerm& t) {
 std::string describe(const BumpConditionalTerm& t) {
   const std::string g = t.g ? t.g->text() : (t.g_average ? t.g_average->text() : "?");
   return fmt::format("bump conditional E[N({0} - {1:g}; 0, {2:g}) * ({3})({4})]: density times E1 {5}",
-                     t.bump_on_v ? "v" : "u", t.shift, t.eps, g, t.bump_on_v ? "u" : "v",
+                     t.bump_on_v ? "v" : "u", t.shift + 0.0 /* no -0 */, t.eps, g, t.bump_on_v ? "u" : "v",
                      t.g_average ? "by formula " + t.g_average->text() : fmt::format("adaptive G7K15, target {:g}", t.tolerance));
 }
 

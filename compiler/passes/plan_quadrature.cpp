@@ -29,7 +29,7 @@ Expr atom_expr(graph::GraphContext& g, const Atom& a) {
     }
     case Family::bump: {
       if (a.eps == 0) throw MatchError("internal: a delta cannot be evaluated pointwise");
-      const Expr d = graph::sub(g, x, g.constant(a.shift));
+      const Expr d = a.shift == 0 ? x : graph::sub(g, x, g.constant(a.shift));
       const Expr e = graph::call(g, Kind::Exp, graph::mul(g, g.constant(-0.5 / a.eps), graph::pow(g, d, g.constant(2))));
       return graph::mul(g, g.constant(1 / std::sqrt(2 * std::numbers::pi * a.eps)), e);
     }
@@ -98,12 +98,38 @@ bool series_piecewise(const program::Integrand& side, const PlanSide& plan) {
   return program::has_known_pieces(s) && s.transitions.empty() && (!e || tail_growth(e) == 0.0);
 }
 
+// Whether Mehler's series suits the pair: both sides smooth, or one smooth and the other
+// piecewise at known break points.
+bool series_suits(const program::Integrand& fi, const PlanSide& f, const program::Integrand& gi, const PlanSide& g) {
+  const bool smooth_f = series_friendly(fi, f), smooth_g = series_friendly(gi, g);
+  return (smooth_f && (smooth_g || series_piecewise(gi, g))) || (smooth_g && series_piecewise(fi, f));
+}
+
 }  // namespace
 
 void plan_quadrature(graph::GraphContext& g, const PlanSide& f, const PlanSide& gside, double coef,
                      const MatchOptions& options, std::vector<program::Term>& out) {
+  using Method = program::QuadratureTerm::Method;
+  // A Gaussian bump of positive width is smooth itself: with a smooth or piecewise other side
+  // (tanh' against the paper's erf' surrogate) Mehler's series costs a short sum per entry, where
+  // the bump conditional below costs an adaptive integral. A narrow bump shows as a steep
+  // transition and keeps the conditional.
+  const bool f_bump = f.atom.family == Family::bump, g_bump = gside.atom.family == Family::bump;
+  if (f_bump != g_bump && (f_bump ? f : gside).atom.eps > 0) {
+    program::Integrand fi = integrand(g, f, options), gi = integrand(g, gside, options);
+    if (series_suits(fi, f, gi, gside)) {
+      program::QuadratureTerm term;
+      term.tolerance = options.tolerance;
+      term.order = options.gauss_hermite_order;
+      term.method = Method::hermite_series;
+      term.f = std::move(fi);
+      term.g = std::move(gi);
+      out.push_back(program::Term{coef, term});
+      return;
+    }
+  }
   // A bump (or delta) on either side removes one dimension.
-  if (f.atom.family == Family::bump || gside.atom.family == Family::bump) {
+  if (f_bump || g_bump) {
     const bool bump_on_v = f.atom.family != Family::bump;
     const Atom& bump = bump_on_v ? gside.atom : f.atom;
     program::BumpConditionalTerm term;
@@ -132,11 +158,9 @@ void plan_quadrature(graph::GraphContext& g, const PlanSide& f, const PlanSide& 
   auto polynomial = [](const Atom& a) { return a.family == Family::moment || a.family == Family::one; };
   term.f = integrand(g, f, options);
   term.g = integrand(g, gside, options);
-  using Method = program::QuadratureTerm::Method;
   if (polynomial(f.atom) && polynomial(gside.atom))
     term.method = Method::gauss_hermite;
-  else if (const bool smooth_f = series_friendly(term.f, f), smooth_g = series_friendly(term.g, gside);
-           (smooth_f && (smooth_g || series_piecewise(term.g, gside))) || (smooth_g && series_piecewise(term.f, f)))
+  else if (series_suits(term.f, f, term.g, gside))
     term.method = Method::hermite_series;
   else
     term.method = Method::conditional;

@@ -85,6 +85,15 @@ ACTS = {
                                     g=lambda x: 4 * sigmoid(4 * x) * (1 - sigmoid(4 * x)),
                                     surrogate="surrogate sig_prime(x) = 4 * exp(-4*x) / (1 + exp(-4*x))^2\n",
                                     steep=True),
+    # the paper's Gaussian surrogate erf'(x) on a smooth activation: a bump of positive width,
+    # which takes the series as a smooth side
+    "tanh, erf' surrogate": Act("tanh(x), surrogate = erf_prime", np.tanh, sech2,
+                                g=lambda x: 2 / np.sqrt(L(np.pi)) * np.exp(-x * x),
+                                surrogate="surrogate erf_prime(x) = 2/sqrt(pi) * exp(-x^2)\n"),
+    "silu, narrow Gaussian surrogate": Act("x/(1 + exp(-x)), surrogate = gauss4",
+                                           lambda x: x * sigmoid(x), lambda x: sigmoid(x) * (1 + x * (1 - sigmoid(x))),
+                                           g=lambda x: np.exp(-8 * (x - L(0.25)) ** 2),
+                                           surrogate="surrogate gauss4(x) = exp(-8 * (x - 0.25)^2)\n", steep=True),
     "softplus, sech^2 surrogate": Act("log(1 + exp(x)), surrogate = sech2", lambda x: np.logaddexp(L(0), x), sigmoid,
                                       g=sech2, surrogate="surrogate sech2(x) = 4 / (exp(x) + exp(-x))^2\n"),
 }
@@ -111,7 +120,8 @@ def pairs(category, rng, n=2):
 
 
 CASES = [("tanh", "ntk", 2), ("tanh", "nngp", 3), ("silu", "ntk", 2), ("softplus", "ntk", 2),
-         ("sigmoid", "nngp", 2), ("tanh, sigmoid' surrogate", "sgntk", 2), ("softplus, sech^2 surrogate", "sgntk", 1)]
+         ("sigmoid", "nngp", 2), ("tanh, sigmoid' surrogate", "sgntk", 2), ("softplus, sech^2 surrogate", "sgntk", 1),
+         ("tanh, erf' surrogate", "sgntk", 2), ("silu, narrow Gaussian surrogate", "sgntk", 2)]
 ENTRIES = [(name, kind, layers, cat) for name, kind, layers in CASES
            for cat in ("different norms", "diagonal", "near diagonal")]
 
