@@ -51,6 +51,7 @@ const std::vector<Case> cases = {
     {"tanh SG-NTK (sigmoid')", "tanh(x), surrogate = sig_prime", runtime::KernelKind::sgntk, false},
     {"SiLU SG-NTK (sigmoid')", "x/(1 + exp(-x)), surrogate = sig_prime", runtime::KernelKind::sgntk, false},
     {"softplus SG-NTK (sigmoid')", "log(1 + exp(x)), surrogate = sig_prime", runtime::KernelKind::sgntk, false},
+    {"tanh SG-NTK (erf', Gaussian)", "tanh(x), surrogate = gauss", runtime::KernelKind::sgntk, false},
     {"relu^2 NTK", "relu(x)^2", runtime::KernelKind::ntk, true},
     {"tanh SG-NTK (triangle)", "tanh(x), surrogate = triangle", runtime::KernelKind::sgntk, true},
     {"tanh SG-NTK (boxcar)", "tanh(x), surrogate = boxcar", runtime::KernelKind::sgntk, true},
