@@ -31,9 +31,12 @@ using ExtraCuts = std::function<void(std::uint32_t entry, std::vector<double>& c
 void transition_cuts(double center, double width, double sd, std::vector<double>& cuts);
 
 // out[i] = E[h_i(V)], V ~ N(mean[i], var[i]), i < n, to `tolerance` relative to E[|h_i(V)|].
-// var[i] <= 0 gives h_i(mean[i]) (the zero-variance law). `shape` describes every h_i.
+// var[i] <= 0 gives h_i(mean[i]) (the zero-variance law). `shape` describes every h_i. `noise`:
+// the relative accuracy of h's values (an inner integral's tolerance), which adds up to
+// 2 noise E[|h|] to the error and is not refined against.
 void adaptive_gauss_1d(const BatchIntegrand& h, const Shape& shape, const double* mean, const double* var,
-                       double* out, std::size_t n, double tolerance, const ExtraCuts& extra_cuts = nullptr);
+                       double* out, std::size_t n, double tolerance, const ExtraCuts& extra_cuts = nullptr,
+                       double noise = 0.0);
 
 // E1[g](mean, var): out[i] = E[g(V)], V ~ N(mean[i], var[i]).
 void gauss_expect_1d(const ArrayFunction& g, const Shape& g_shape, const double* mean, const double* var,

@@ -356,8 +356,14 @@ const double* FusedTile::run(std::size_t i0, std::size_t j0, std::size_t ni, std
     w.gap[k] = w.gap[n - 1];
     w.dist[k] = w.dist[n - 1];
   }
+  // A point with itself has c = Sigma(x, x) exactly: the tile's dot product sums in another
+  // order than the norm, and one unit apart would make rho = 1 - 1e-16, where a kernel with a
+  // square-root branch at rho = 1 (log|x|: arcsin(rho)^2) moves by 1e-8.
+  for (std::size_t k = 0; k < m; ++k) {
+    w.itself[k] = w.dist[k] == 0 && w.gap[k] == 0 && w.a[k] == w.b[k];
+    if (w.itself[k]) w.c[k] = w.a[k];
+  }
   std::copy_n(w.c.begin(), m, w.theta.begin());
-  for (std::size_t k = 0; k < m; ++k) w.itself[k] = w.dist[k] == 0 && w.gap[k] == 0 && w.a[k] == w.b[k];
 
   const bool with_dot = kind_ != KernelKind::nngp;
   // a and b hold Sigma^l of the tile's rows and columns: set above for l = 0, and by the end
