@@ -71,17 +71,6 @@ int read_inputs(const KernelArgs& args, runtime::KernelKind kind, KernelInputs& 
   return exit_ok;
 }
 
-// Nothing falls short of the target silently: numeric integrals that stopped refining before
-// their error estimate met it (runtime/quadrature_misses.h), how many and by how much.
-void report_quadrature_misses(double tolerance) {
-  const runtime::QuadratureMisses misses = runtime::quadrature_misses();
-  if (misses.count == 0) return;
-  std::cerr << fmt::format("sgntk: warning: {} numeric integral{} stopped refining above the {:g} target (the "
-                           "largest estimated error: {:.2g} of the integrand's scale); the entries that use them "
-                           "may be less accurate\n",
-                           misses.count, misses.count == 1 ? "" : "s", tolerance, misses.largest_relative);
-}
-
 // A usage error, printed once (by rank 0 of an MPI job).
 int usage_error(const std::string& message) {
   if (mpi::world().root()) std::cerr << "sgntk: error: " << message << "\n";
@@ -125,7 +114,8 @@ int run_kernel(const KernelArgs& args) {
                                resume_identity(args));
   runtime::reset_quadrature_misses();
   jobs::kernel_to_file(*program, kind, x1, args.x2.empty() ? nullptr : &x2, args.out, kernel_options, file);
-  report_quadrature_misses(args.common.tolerance);
+  // Nothing falls short of the target silently (runtime/quadrature_misses.h).
+  if (const auto w = runtime::quadrature_miss_warning()) std::cerr << "sgntk: warning: " << *w << "\n";
   return exit_ok;
 }
 

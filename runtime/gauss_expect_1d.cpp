@@ -63,20 +63,42 @@ struct Panel {
   int depth;
   double lo, hi;        // in z
   bool lo_break = false, hi_break = false;  // an end at one of the shape's break points
+  // The break point the panel descends from (z, and t exactly as the shape gives it), or z = 0
+  // and t = the mean: nodes are placed at t = anchor_t + sd (z - anchor_z) with z - anchor_z
+  // formed without cancellation, so that near a singular point (|t|^-0.4 at t = 0) t keeps its
+  // relative precision and the integrand no rounding noise that no refinement could remove.
+  double anchor_z = 0.0, anchor_t = 0.0;
 
   bool graded() const { return depth >= graded_depth && (lo_break || hi_break); }
-  // Node j of `rule` in z, and dz relative to the plain rule's (half dx).
-  void node(const double* x, int j, double& z, double& jacobian) const {
+  // Node j of `rule`: its z, its offset z - anchor_z, and dz relative to the plain rule's (half dx).
+  void node(const double* x, int j, double& z, double& offset, double& jacobian) const {
     if (!graded()) {
-      z = 0.5 * (lo + hi) + 0.5 * (hi - lo) * x[j];
+      const double mid = 0.5 * (lo + hi), half = 0.5 * (hi - lo);
+      z = mid + half * x[j];
+      offset = anchor_z == 0.0 ? z : (mid - anchor_z) + half * x[j];
       jacobian = 1.0;
       return;
     }
     const double s = lo_break ? 0.5 * (1 + x[j]) : 0.5 * (1 - x[j]);  // 0 at the break point
-    const double sm1 = std::pow(s, graded_power - 1);
-    z = lo_break ? lo + (hi - lo) * sm1 * s : hi - (hi - lo) * sm1 * s;
+    const double sm1 = std::pow(s, graded_power - 1), step = (hi - lo) * sm1 * s;
+    z = lo_break ? lo + step : hi - step;
+    offset = lo_break ? (lo - anchor_z) + step : (hi - anchor_z) - step;
     jacobian = graded_power * sm1;
   }
+  // The halves of a panel being refined: each keeps the break point it touches, and the anchor.
+  Panel half(bool upper) const {
+    Panel p = *this;
+    ++p.depth;
+    const double mid = 0.5 * (lo + hi);
+    if (upper) {
+      p.lo = mid, p.lo_break = false;
+      if (hi_break && lo_break) p.anchor_z = hi, p.anchor_t = hi_t;  // now the nearer one
+    } else {
+      p.hi = mid, p.hi_break = false;
+    }
+    return p;
+  }
+  double hi_t = 0.0;  // t of the upper end when it is a break point (hi_break)
 };
 
 }  // namespace
@@ -107,10 +129,10 @@ void initial_panels(const Shape& shape, const ExtraCuts& extra_cuts, std::uint32
     const double z = (t - mean) / sd;
     if (z > lo && z < hi) cuts.push_back(z);
   };
-  std::vector<double> breaks;  // the break points in z
+  std::vector<std::pair<double, double>> breaks;  // the break points: z, t
   for (double t : shape.breakpoints) {
     add(t);
-    breaks.push_back((t - mean) / sd);
+    breaks.emplace_back((t - mean) / sd, t);
   }
   add(0.0);
   std::vector<double> steep;
@@ -126,11 +148,22 @@ void initial_panels(const Shape& shape, const ExtraCuts& extra_cuts, std::uint32
   for (std::size_t k = 0; k + 1 < cuts.size(); ++k) {
     const double width = cuts[k + 1] - cuts[k];
     const int pieces = std::max(1, static_cast<int>(std::ceil(width / max_panel)));
-    const bool lo_break = std::find(breaks.begin(), breaks.end(), cuts[k]) != breaks.end();
-    const bool hi_break = std::find(breaks.begin(), breaks.end(), cuts[k + 1]) != breaks.end();
-    for (int p = 0; p < pieces; ++p)
-      out.push_back({entry, 0, cuts[k] + width * p / pieces, p + 1 == pieces ? cuts[k + 1] : cuts[k] + width * (p + 1) / pieces,
-                     lo_break && p == 0, hi_break && p + 1 == pieces});
+    auto break_at = [&](double z) {
+      return std::find_if(breaks.begin(), breaks.end(), [z](const auto& b) { return b.first == z; });
+    };
+    const auto lo_break = break_at(cuts[k]), hi_break = break_at(cuts[k + 1]);
+    for (int p = 0; p < pieces; ++p) {
+      Panel panel{entry, 0, cuts[k] + width * p / pieces, p + 1 == pieces ? cuts[k + 1] : cuts[k] + width * (p + 1) / pieces};
+      panel.lo_break = p == 0 && lo_break != breaks.end();
+      panel.hi_break = p + 1 == pieces && hi_break != breaks.end();
+      panel.anchor_t = mean;
+      if (panel.hi_break) panel.hi_t = hi_break->second;
+      if (panel.lo_break)
+        panel.anchor_z = lo_break->first, panel.anchor_t = lo_break->second;
+      else if (panel.hi_break)
+        panel.anchor_z = hi_break->first, panel.anchor_t = hi_break->second;
+      out.push_back(panel);
+    }
   }
 }
 
@@ -172,9 +205,9 @@ void integrate_chunk(const BatchIntegrand& h, const Shape& shape, const ExtraCut
       const Panel& panel = pending[p];
       const std::size_t i = panel.entry - first;
       for (int j = 0; j < 15; ++j) {
-        double z, jacobian;
-        panel.node(rule.x, j, z, jacobian);
-        t[p * 15 + j] = mean[panel.entry] + sd[i] * z;
+        double z, offset, jacobian;
+        panel.node(rule.x, j, z, offset, jacobian);
+        t[p * 15 + j] = panel.anchor_t + sd[i] * offset;
         entry[p * 15 + j] = panel.entry;
       }
     }
@@ -188,8 +221,8 @@ void integrate_chunk(const BatchIntegrand& h, const Shape& shape, const ExtraCut
       const double half = 0.5 * (panel.hi - panel.lo);
       double k = 0, g = 0, abs = 0;
       for (int j = 0; j < 15; ++j) {
-        double z, jacobian;
-        panel.node(rule.x, j, z, jacobian);
+        double z, offset, jacobian;
+        panel.node(rule.x, j, z, offset, jacobian);
         const double weight = phi(z) * jacobian;
         // Far out: never 0 * inf. A graded node so close to the break point that it rounds onto
         // a singular point (log 0) carries a weight below 1e-15 of the panel's: it counts 0.
@@ -238,14 +271,15 @@ void integrate_chunk(const BatchIntegrand& h, const Shape& shape, const ExtraCut
           double& edge = outermost_hi ? reach[i].hi : reach[i].lo;
           const double next_edge = edge + (outermost_hi ? 2 * max_panel : -2 * max_panel);
           if (std::fabs(next_edge) <= z_limit) {
-            next.push_back({panel.entry, 0, std::min(edge, next_edge), std::max(edge, next_edge)});
+            Panel beyond{panel.entry, 0, std::min(edge, next_edge), std::max(edge, next_edge)};
+            beyond.anchor_t = mean[panel.entry];
+            next.push_back(beyond);
             edge = next_edge;
           }
         }
       } else {
-        const double mid = 0.5 * (panel.lo + panel.hi);
-        next.push_back({panel.entry, panel.depth + 1, panel.lo, mid, panel.lo_break, false});
-        next.push_back({panel.entry, panel.depth + 1, mid, panel.hi, false, panel.hi_break});
+        next.push_back(panel.half(false));
+        next.push_back(panel.half(true));
       }
     }
     std::swap(pending, next);

@@ -1,5 +1,7 @@
 #include "runtime/quadrature_misses.h"
 
+#include <fmt/format.h>
+
 #include <atomic>
 
 namespace sgntk::runtime {
@@ -23,5 +25,14 @@ void note_quadrature_miss(double relative_error) {
 }
 
 QuadratureMisses quadrature_misses() { return {missed.load(), largest.load()}; }
+
+std::optional<std::string> quadrature_miss_warning() {
+  const QuadratureMisses m = quadrature_misses();
+  if (m.count == 0) return std::nullopt;
+  return fmt::format("{} numeric integral{} stopped refining with {} error estimate above {} target (the largest: "
+                     "{:.2g} of the integrand's scale); the entries that use them may be less accurate",
+                     m.count, m.count == 1 ? "" : "s", m.count == 1 ? "its" : "their", m.count == 1 ? "its" : "their",
+                     m.largest_relative);
+}
 
 }  // namespace sgntk::runtime

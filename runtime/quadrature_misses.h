@@ -4,6 +4,8 @@
 // after, so that no entry falls short of its target silently.
 #pragma once
 #include <cstddef>
+#include <optional>
+#include <string>
 
 namespace sgntk::runtime {
 
@@ -15,5 +17,9 @@ struct QuadratureMisses {
 void reset_quadrature_misses();
 void note_quadrature_miss(double relative_error);
 QuadratureMisses quadrature_misses();
+
+// The warning every command and the Python package give after a job whose integrals fell short
+// (how many, and by how much at most); nothing when none did.
+std::optional<std::string> quadrature_miss_warning();
 
 }  // namespace sgntk::runtime

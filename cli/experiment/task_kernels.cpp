@@ -6,6 +6,7 @@
 #include "cli/experiment/tasks.h"
 #include "cli/jobs/jobs.h"
 #include "cli/jobs/kinds.h"
+#include "runtime/quadrature_misses.h"
 
 namespace sgntk::experiment {
 
@@ -23,11 +24,13 @@ void run_kernel_task(const TaskContext& ctx, const KernelTask& task, const runti
   options.progress = ctx.reporter.progress;
   // Ctrl-C stops the kernel at its next tile; the runner then removes the staging folder.
   options.cancelled = [] { return interrupted(); };
+  runtime::reset_quadrature_misses();
   try {  // computed straight into the staging folder's kernel.npy (peak memory: the output)
     jobs::kernel_to_file(program, task.kind, x1, x2, (ctx.dir / "kernel.npy").string(), options);
   } catch (const runtime::Cancelled&) {
     throw Interrupted();
   }
+  if (const auto w = runtime::quadrature_miss_warning()) warn(ctx, fmt::format("task '{}': {}", ctx.task.name, *w));
   ctx.record.files.push_back("kernel.npy");
   write_result(ctx, "x1.npy", x1);
   write_result(ctx, "x2.npy", x2 ? *x2 : x1);

@@ -4,6 +4,7 @@
 
 #include "cli/jobs/jobs.h"
 #include "cli/jobs/kinds.h"
+#include "runtime/quadrature_misses.h"
 
 namespace sgntk::jobs {
 
@@ -29,9 +30,11 @@ runtime::EnsembleResult train(const runtime::KernelProgram& program, const runti
 runtime::Prediction predict(const runtime::KernelProgram& program, runtime::PredictKind kind,
                             const runtime::RowMatrix& x_train, const runtime::RowMatrix& y_train,
                             const runtime::RowMatrix& x_test, const runtime::PredictOptions& options) {
+  runtime::reset_quadrature_misses();
   runtime::Prediction p = runtime::predict(program, kind, x_train, y_train, x_test, options);
   refuse_non_finite(p.mean.data(), {p.mean.rows(), p.mean.cols()}, "the predicted mean");
   refuse_non_finite(p.cov.data(), {p.cov.rows(), p.cov.cols()}, "the predicted covariance");
+  if (auto w = runtime::quadrature_miss_warning()) p.warnings.push_back(std::move(*w));
   return p;
 }
 

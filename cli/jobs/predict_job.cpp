@@ -11,6 +11,7 @@
 
 #include "cli/jobs/jobs.h"
 #include "runtime/banded_npy_output.h"
+#include "runtime/quadrature_misses.h"
 
 namespace sgntk::jobs {
 namespace {
@@ -92,8 +93,10 @@ runtime::Prediction predict_to_files(const runtime::KernelProgram& program, runt
   bands.spill_folder = runtime::folder_of(files.cov);  // the solved test rows, when they do not fit: beside the output
   runtime::BandedNpyOutput cov(files.cov, n_test, n_test, bands.band_rows, std::nullopt);
   bands.band = [&cov](const runtime::KernelBand& band) { cov.write(band); };  // finite: checked by the runtime
+  runtime::reset_quadrature_misses();
   runtime::Prediction p = runtime::predict_in_bands(program, kind, x_train, y_train, x_test, options, bands);
   refuse_non_finite(p.mean.data(), {p.mean.rows(), p.mean.cols()}, "the predicted mean");
+  if (auto w = runtime::quadrature_miss_warning()) p.warnings.push_back(std::move(*w));
   if (options.cancelled && options.cancelled()) throw runtime::Cancelled();
   if (files.out.empty())
     cov.commit();

@@ -10,6 +10,7 @@
 #include "cli/jobs/kinds.h"
 #include "python/src/errors.h"
 #include "python/src/job_hooks.h"
+#include "runtime/quadrature_misses.h"
 
 namespace sgntk::python {
 namespace {
@@ -54,8 +55,15 @@ nb::object kernel(const Network& net, const InArray& x1_in, const std::optional<
   options.progress = [&](double fraction) { hooks.report(fraction); };
   options.cancelled = [&] { return hooks.cancel_requested(); };
   const runtime::RowMatrix* x2_ptr = x2_in ? &x2 : nullptr;
-  if (!target.path)
-    return nb::cast(to_numpy(hooks.run([&] { return jobs::kernel(net.program(), kind, x1, x2_ptr, options); })));
+  runtime::reset_quadrature_misses();
+  auto warn_misses = [] {  // nothing falls short of the target silently
+    if (const auto w = runtime::quadrature_miss_warning()) warn(*w);
+  };
+  if (!target.path) {
+    nb::object k = nb::cast(to_numpy(hooks.run([&] { return jobs::kernel(net.program(), kind, x1, x2_ptr, options); })));
+    warn_misses();
+    return k;
+  }
   jobs::KernelFileOptions file;
   file.memory_budget = static_cast<std::size_t>(target.memory_budget);
   file.out_of_core = target.out_of_core;
@@ -67,6 +75,7 @@ nb::object kernel(const Network& net, const InArray& x1_in, const std::optional<
     jobs::kernel_to_file(net.program(), kind, x1, x2_ptr, *target.path, options, file);
     return true;
   });
+  warn_misses();
   return nb::none();
 }
 

@@ -57,3 +57,22 @@ def test_log_abs_nngp_matches_its_closed_form(layers):
             want = reference(x[i], x[j], layers)
             err = abs((mpf(k[i, j]) - want) / want)
             assert err < TOL, f"({i}, {j}): {k[i, j]!r} vs {mp.nstr(want, 17)} (relative error {float(err):.2e})"
+
+
+def test_integrals_short_of_their_target_are_reported_by_kernel_and_predict():
+    """|x|^-0.49 is integrable, but E[f(u)^2] on the diagonal (|u|^-0.98) is beyond what the
+    adaptive rule resolves to 1e-10: the package says so (a RuntimeWarning, as `sgntk kernel`
+    and `sgntk predict` print it), and nothing of the kind for an activation it resolves."""
+    x = np.array([[1.0, 0.5], [0.3, -0.8]])
+    short = sgntk.loads("network n(input = 2) {\n  dense(width = 10, act = abs(x)^-0.49)\n  readout()\n}\n")
+    fine = sgntk.loads("network n(input = 2) {\n  dense(width = 10, act = log(abs(x)))\n  readout()\n}\n")
+    said = r"numeric integrals? stopped refining with (its|their) error estimate above (its|their) target \(the largest: "
+    with pytest.warns(RuntimeWarning, match=said):
+        short.kernel(x, kind="nngp")
+    with pytest.warns(RuntimeWarning, match=said):
+        short.predict(x, [1.0, 2.0], x, kind="nngp")
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fine.kernel(x, kind="nngp")
+        fine.predict(x, [1.0, 2.0], x, kind="nngp")

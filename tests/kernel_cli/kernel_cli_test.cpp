@@ -345,3 +345,40 @@ TEST_CASE("surrogate = straight_through is g = 1: the closed form, the straight_
     CHECK(id[j] == doctest::Approx(sigma2).epsilon(1e-12));
   }
 }
+
+TEST_CASE("integrals short of their target are reported by kernel, predict and run, and not where they are met") {
+  // |x|^-0.49 is integrable, but its square on the diagonal (|u|^-0.98) is beyond what the
+  // adaptive rule resolves to 1e-10; log|x| it resolves.
+  TempDir dir;
+  const std::string spec = dir.file("short.sgntk", "network n(input = 2) {\n  dense(width = 10, act = abs(x)^-0.49)\n"
+                                                   "  readout()\n}\n"
+                                                   "data pts = csv(\"x.csv\")\ntarget y = x0\n"
+                                                   "task k = kernel(network = n, kind = nngp, x1 = pts)\n"
+                                                   "task p = predict(network = n, kind = nngp, x_train = pts, y_train = y, "
+                                                   "x_test = pts)\n");
+  dir.file("x.csv", "1,0.5\n0.3,-0.8\n");
+  const std::string fine = dir.file("fine.sgntk", "network n(input = 2) {\n  dense(width = 10, act = log(abs(x)))\n"
+                                                  "  readout()\n}\n");
+  const std::string said = "numeric integrals stopped refining with their error estimate above their target (the largest: ";
+  const std::string x = dir.file("x.csv"), y = dir.file("y.csv", "1\n2\n");
+  for (const std::string& s : {spec, fine}) {
+    CAPTURE(s);
+    const bool expect = s == spec;
+    const auto k = kernel({s, "--kind", "nngp", "--x1", x, "--out", dir.file("k.npy"), "--quiet"});
+    CHECK(k.exit_code == 0);
+    CHECK((k.err.rfind("sgntk: warning: ", 0) == 0 && k.err.find(said) != std::string::npos) == expect);
+    const auto p = run_process({SGNTK_EXE, "predict", s, "--kind", "nngp", "--x-train", x, "--y-train", y, "--x-test", x,
+                                "--out", dir.file("p.csv"), "--quiet"},
+                               source_dir);
+    CHECK(p.exit_code == 0);
+    CHECK((p.err.rfind("sgntk: warning: ", 0) == 0 && p.err.find(said) != std::string::npos) == expect);
+  }
+  const auto r = run_process({SGNTK_EXE, "run", spec, "--out", dir.file("out"), "--quiet"}, source_dir);
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  for (const std::string task : {"k", "p"}) {
+    const std::size_t at = r.err.find("sgntk: warning: task '" + task + "': ");
+    CHECK(at != std::string::npos);
+    CHECK(r.err.find(said, at) < r.err.find('\n', at));  // the count, then what it counts
+  }
+}

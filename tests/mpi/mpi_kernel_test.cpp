@@ -6,6 +6,7 @@
 // uninterrupted run; one stopped by SIGTERM keeps its partial result, which a run without
 // --resume replaces. Skipped, with a message, where the build has no MPI or mpirun is missing.
 #include <cmath>
+#include <fstream>
 
 #include "runtime/band_journal.h"
 #include "tests/mpi/mpi_run.h"
@@ -136,16 +137,25 @@ TEST_CASE("mpirun sgntk kernel: a bad spec on every rank is reported once, and a
   CHECK(dir.entries().size() == 2);
 }
 
+// dir/deep.sgntk, 16 erf layers: seconds of work at N = 2500, so that a signal sent after some
+// bands lands mid-computation on any machine (the paper's 2 layers could finish first).
+void write_deep_spec(const fs::path& dir) {
+  std::ofstream deep(dir / "deep.sgntk");
+  deep << "network net(input = 2) {\n";
+  for (int l = 0; l < 16; ++l) deep << "  dense(width = 300, act = erf(3 * x))\n";
+  deep << "  readout()\n}\n";
+}
+
 TEST_CASE("mpirun sgntk kernel --resume killed half-way, resumed on 3 ranks and killed again, finished by one process: the bytes of an uninterrupted run") {
   if (!mpi_runs_here()) return;
   ScratchDir dir;
   const std::string x = points(dir, "x.csv", 2500, 0.37);
+  write_deep_spec(dir.path);
   std::string mpirun_line;
   for (const std::string& word : mpirun_prefix()) mpirun_line += "'" + word + "' ";
   // 8M of memory: bands of 16 rows, 157 of them, each synced before it is recorded.
-  const std::string kernel = "'" + std::string(SGNTK_EXE) + "' kernel '" + source_dir +
-                             "/specs/paper/erf_ntk.sgntk' --kind ntk --x1 x.csv --threads 1 --quiet "
-                             "--memory-budget 8M --resume --out k.npy";
+  const std::string kernel = "'" + std::string(SGNTK_EXE) +
+                             "' kernel deep.sgntk --kind ntk --x1 x.csv --threads 1 --quiet --memory-budget 8M --resume --out k.npy";
   // The bands the side files record (each once: a run merging them writes a journal that
   // repeats the ranks' records before it removes their files).
   const std::string bands_recorded = "cat .k.npy.partial.bands* 2>/dev/null | grep '^done' | sort -u | wc -l";
@@ -158,8 +168,7 @@ TEST_CASE("mpirun sgntk kernel --resume killed half-way, resumed on 3 ranks and 
            "while kill -0 $ranks 2>/dev/null; do sleep 0.05; done\n";
   };
   const std::string script =
-      "'" + std::string(SGNTK_EXE) + "' kernel '" + source_dir +
-      "/specs/paper/erf_ntk.sgntk' --kind ntk --x1 x.csv --threads 1 --quiet --out reference.npy || exit 9\n" +
+      "'" + std::string(SGNTK_EXE) + "' kernel deep.sgntk --kind ntk --x1 x.csv --threads 1 --quiet --out reference.npy || exit 9\n" +
       killed_after(2, 30) + bands_recorded + " > after_first\nls -a > left_first\n" +
       killed_after(3, 60) + bands_recorded + " > after_second\n" + kernel +
       " 2>err_last; echo $? > rc_last\ncmp -s reference.npy k.npy && echo yes > same\nls -a > left_last\n";
@@ -175,19 +184,19 @@ TEST_CASE("mpirun sgntk kernel --resume killed half-way, resumed on 3 ranks and 
   CHECK(contains(file_bytes(dir / "left_first"), ".k.npy.partial\n.k.npy.partial.bands\n.k.npy.partial.bands.1\n"));
   CHECK(file_bytes(dir / "rc_last") == "0\n");
   CHECK(file_bytes(dir / "same") == "yes\n");
-  CHECK(file_bytes(dir / "left_last") == ".\n..\nafter_first\nafter_second\nerr_last\nk.npy\nleft_first\nleft_last\n"
-                                          "rc_last\nreference.npy\nsame\nx.csv\n");
+  CHECK(file_bytes(dir / "left_last") == ".\n..\nafter_first\nafter_second\ndeep.sgntk\nerr_last\nk.npy\nleft_first\n"
+                                          "left_last\nrc_last\nreference.npy\nsame\nx.csv\n");
 }
 
 TEST_CASE("mpirun sgntk kernel --resume stopped by SIGTERM keeps the partial result, and a run without --resume replaces it") {
   if (!mpi_runs_here()) return;
   ScratchDir dir;
   points(dir, "x.csv", 2500, 0.37);
+  write_deep_spec(dir.path);
   std::string mpirun_line;
   for (const std::string& word : mpirun_prefix()) mpirun_line += "'" + word + "' ";
-  const std::string kernel = "'" + std::string(SGNTK_EXE) + "' kernel '" + source_dir +
-                             "/specs/paper/erf_ntk.sgntk' --kind ntk --x1 x.csv --threads 1 --quiet "
-                             "--memory-budget 8M --out k.npy";
+  const std::string kernel = "'" + std::string(SGNTK_EXE) +
+                             "' kernel deep.sgntk --kind ntk --x1 x.csv --threads 1 --quiet --memory-budget 8M --out k.npy";
   // mpirun passes SIGTERM to every rank: each stops at its next tile and keeps its side file.
   const std::string script =
       "echo older > k.npy\n" + mpirun_line + "-np 3 " + kernel + " --resume & pid=$!\n" +
@@ -202,10 +211,10 @@ TEST_CASE("mpirun sgntk kernel --resume stopped by SIGTERM keeps the partial res
   // a moment to stop, which then leaves the lock file behind, as any crash does; the next run
   // takes it over.)
   CHECK(file_bytes(dir / "left_stopped") == ".\n..\n.k.npy.partial\n.k.npy.partial.bands\n.k.npy.partial.bands.1\n"
-                                            ".k.npy.partial.bands.2\nk.npy\nx.csv\n");
+                                            ".k.npy.partial.bands.2\ndeep.sgntk\nk.npy\nx.csv\n");
   CHECK(file_bytes(dir / "kept") == "older\n");
   CHECK(file_bytes(dir / "rc") == "0\n");
   CHECK(file_bytes(dir / "err").empty());
-  CHECK(file_bytes(dir / "left_last") == ".\n..\nerr\nk.npy\nkept\nrc\nx.csv\n");
+  CHECK(file_bytes(dir / "left_last") == ".\n..\ndeep.sgntk\nerr\nk.npy\nkept\nrc\nx.csv\n");
   CHECK(read_npy(dir / "k.npy").shape == std::vector<long>{2500, 2500});
 }

@@ -6,6 +6,7 @@
 #include <boost/math/quadrature/gauss_kronrod.hpp>
 
 #include <cmath>
+#include <numbers>
 #include <vector>
 
 #include "runtime/gauss_expect_1d.h"
@@ -154,5 +155,32 @@ TEST_CASE("an integral that stops refining above its target is counted, with its
   CHECK(misses.largest_relative > 1e-10);
   CHECK(misses.largest_relative < 1.0);
   reset_quadrature_misses();
+  CHECK(quadrature_misses().count == 0);
+}
+
+TEST_CASE("integrable singularities at a break point meet the target without a miss (graded panels)") {
+  // E[log|V|] = log(sd) - (gamma + log 2) / 2 and E[|V|^-1/2] = sd^-1/2 2^-1/4 Gamma(1/4) / sqrt(pi),
+  // V ~ N(0, sd^2): bisection alone leaves the panel beside 0 with an error as large as its share.
+  const auto log_abs = lambda("log(abs(x))", [](double t) { return std::log(std::fabs(t)); });
+  const auto inv_sqrt = lambda("abs(x)^-0.5", [](double t) { return 1 / std::sqrt(std::fabs(t)); });
+  Shape cut_at_0;
+  cut_at_0.breakpoints = {0.0};
+  cut_at_0.smooth = false;
+  const double mean[] = {0.0, 0.0, 0.0}, var[] = {0.01, 1.0, 30.0};
+  double out[3];
+  reset_quadrature_misses();
+  gauss_expect_1d(*log_abs, cut_at_0, mean, var, out, 3, 1e-10);
+  const double euler = 0.57721566490153286061;
+  for (int i = 0; i < 3; ++i) {
+    CAPTURE(var[i]);
+    const double want = 0.5 * std::log(var[i]) - 0.5 * (euler + std::log(2.0));
+    CHECK(std::fabs(out[i] - want) < 1e-11 * std::fabs(want) + 1e-12);
+  }
+  gauss_expect_1d(*inv_sqrt, cut_at_0, mean, var, out, 3, 1e-10);
+  for (int i = 0; i < 3; ++i) {
+    CAPTURE(var[i]);
+    const double want = std::pow(var[i], -0.25) * std::pow(2.0, -0.25) * std::tgamma(0.25) / std::sqrt(std::numbers::pi);
+    CHECK(std::fabs(out[i] - want) < 1e-10 * want);
+  }
   CHECK(quadrature_misses().count == 0);
 }
