@@ -37,13 +37,23 @@ void check_squared_scales(const KernelProgram& program) {
 }
 
 void check_variance(const KernelProgram& program, std::size_t reader, double q, double variance, std::size_t point) {
-  if (std::isfinite(variance) || !std::isfinite(q)) return;
+  // Two variances up to sqrt(largest double) / 2 still give a finite ab and (a - c)(b - c) for
+  // |c| <= sqrt(ab) (the gap ab - c^2 is formed so); beyond it the gap of an entry overflows, and
+  // its kernel value (an angle) would come out silently wrong.
+  constexpr double largest_variance = 6e153;
+  if (!std::isfinite(q) || (std::isfinite(variance) && variance <= largest_variance)) return;
   const Reader r = reader_at(program, reader);
   const char* what = reader == 0 ? "|x|^2/d of the input" : "E[phi(u)^2] of the layer below";
-  throw EvalError(fmt::format("the variance of the pre-activation of {} at point {} is beyond the largest double: "
+  const std::string size = std::isfinite(variance)
+                               ? fmt::format("{:.6g}, beyond {:g}, where products of two variances (ab - c^2) overflow "
+                                             "a double",
+                                             variance, largest_variance)
+                               : std::string("beyond the largest double");
+  throw EvalError(fmt::format("the variance of the pre-activation of {} at point {} is {}: "
                               "sigma_w^2 q + sigma_b^2 with sigma_w = {:g}, sigma_b = {:g} and q = {:.6g} ({}); "
-                              "rescale the inputs or the network",
-                              r.name, point, r.sigma_w, r.sigma_b, q, what));
+                              "rescale the inputs or the network (a sign or step layer is unchanged by any positive "
+                              "factor of its weights and bias)",
+                              r.name, point, size, r.sigma_w, r.sigma_b, q, what));
 }
 
 }  // namespace sgntk::runtime

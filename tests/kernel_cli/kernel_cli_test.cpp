@@ -160,6 +160,15 @@ TEST_CASE("a scale whose square overflows is refused naming the layer, and a hug
     REQUIRE(a.size() > 2);
     for (std::size_t j = 0; j < a.size(); ++j) CHECK(a[j] == doctest::Approx(b[j]).epsilon(1e-13));
   }
+  // Points of |x|^2/d = 8 take the same network to variances of 8e154, where ab - c^2 of two of
+  // them overflows (entries once came out 0): refused, naming the layer and the point.
+  const auto beyond = kernel({sign_net("huge.sgntk", "1e77", "0.1"), "--kind", "nngp", "--x1",
+                              dir.file("far.csv", "4,0\n0,4\n"), "--out", dir.file("far_k.csv"), "--quiet"});
+  CHECK(beyond.exit_code == 1);
+  CHECK(beyond.err.find("sgntk: error: the variance of the pre-activation of hidden layer 1 ('dense 1') at point 0 "
+                        "is 8e+154, beyond 6e+153, where products of two variances (ab - c^2) overflow a double") !=
+        std::string::npos);
+  CHECK(!fs::exists(dir.file("far_k.csv")));
 }
 
 TEST_CASE("an infinite entry that nothing means is an overflow: exit 1, in memory and out of core") {
