@@ -41,7 +41,8 @@ class Binder {
     return std::get<std::string>(l);
   }
 
-  Term term(const program::Term& t) const {
+  // `tame`: the expectation's sides grow slower than any exp(r x^2).
+  Term term(const program::Term& t, bool tame) const {
     if (const auto* c = std::get_if<program::ClosedFormTerm>(&t.what)) return Term{t.coef, *c};
     if (const auto* b = std::get_if<program::BumpConditionalTerm>(&t.what)) {
       const Side g = side(b->g);
@@ -56,8 +57,14 @@ class Binder {
       out.method = QuadratureTerm::Method::gauss_hermite;
       g.average = nullptr;  // a tensor rule integrates both sides itself
     } else {
-      out.method = q.method == program::QuadratureTerm::Method::hermite_series ? QuadratureTerm::Method::hermite_series
-                                                                              : QuadratureTerm::Method::conditional;
+      // The compiler leaves a plugin side to the conditional method, its shape unknown until now:
+      // where the shapes suit Mehler's series (a smooth or kinked surrogate beside a smooth
+      // activation), it takes the series like a compiled side.
+      const bool plugin_side = std::holds_alternative<program::PluginIntegrand>(q.f) ||
+                               std::holds_alternative<program::PluginIntegrand>(q.g);
+      const bool series = q.method == program::QuadratureTerm::Method::hermite_series ||
+                          (plugin_side && tame && program::series_suits(f.shape, g.shape));
+      out.method = series ? QuadratureTerm::Method::hermite_series : QuadratureTerm::Method::conditional;
       // The inner E1 is exact when it is a formula: put the side that has one inside.
       if (!g.average && f.average) {
         std::swap(f, g);
@@ -74,7 +81,7 @@ class Binder {
 
   Expectation expectation(const program::Expectation& e) const {
     Expectation out;
-    for (const program::Term& t : e.terms) out.terms.push_back(term(t));
+    for (const program::Term& t : e.terms) out.terms.push_back(term(t, e.growth == program::TailGrowth{}));
     out.f_text = label(e.f);
     out.g_text = label(e.g);
     out.infinite_on_diagonal = e.infinite_on_diagonal;

@@ -90,11 +90,15 @@ Coefficients coefficients_at(const ArrayFunction& f, const Rule& r, const Matrix
 //
 // Nodes and weights (Gaussian weight included) in z for a piecewise side at sqrt(a) = root:
 // [-L, L] cut to the support and at the break points, panels of 8 steps with 16 nodes each
-// (about two nodes per step, like the trapezoidal rule it stands in for).
+// (about two nodes per step, like the trapezoidal rule it stands in for). Graded: the panel beside
+// each break point is cut geometrically towards it as well (halves down to 2^-20 of it), for a
+// side that is nearly singular there (a fast-sigmoid surrogate 1/(1 + 25|x|)^2, whose poles sit
+// 0.04 from its kink), where panels of any reasonable width do not settle.
+constexpr int graded_levels = 20;
 struct Nodes {
   std::vector<double> z, w;
 };
-Nodes split_nodes(const Shape& shape, double root, double half_width, double step) {
+Nodes split_nodes(const Shape& shape, double root, double half_width, double step, bool graded) {
   using Legendre = boost::math::quadrature::gauss<double, 16>;
   Nodes out;
   const double lo = std::max(-half_width, shape.support_lo / root), hi = std::min(half_width, shape.support_hi / root);
@@ -105,18 +109,49 @@ Nodes split_nodes(const Shape& shape, double root, double half_width, double ste
   std::sort(cuts.begin(), cuts.end());
   const auto& abscissa = Legendre::abscissa();
   const auto& weights = Legendre::weights();
+  auto panel = [&](double from, double to) {
+    const double mid = 0.5 * (from + to), half = 0.5 * (to - from);
+    for (std::size_t m = 0; m < abscissa.size(); ++m)
+      for (const double sign : {-1.0, 1.0}) {
+        if (abscissa[m] == 0 && sign > 0) continue;  // a node at the centre counts once
+        const double z = mid + sign * half * abscissa[m];
+        out.z.push_back(z);
+        out.w.push_back(half * weights[m] * std::exp(-0.5 * z * z) / std::sqrt(2 * std::numbers::pi));
+      }
+  };
+  auto is_break = [&](double z) { return z != lo && z != hi; };  // not the window's or the support's ends
   for (std::size_t p = 0; p + 1 < cuts.size(); ++p) {
     const int panels = std::max(1, static_cast<int>(std::ceil((cuts[p + 1] - cuts[p]) / (8 * step))));
     const double width = (cuts[p + 1] - cuts[p]) / panels;
     for (int q = 0; q < panels; ++q) {
-      const double mid = cuts[p] + (q + 0.5) * width, half = 0.5 * width;
-      for (std::size_t m = 0; m < abscissa.size(); ++m)
-        for (const double sign : {-1.0, 1.0}) {
-          if (abscissa[m] == 0 && sign > 0) continue;  // a node at the centre counts once
-          const double z = mid + sign * half * abscissa[m];
-          out.z.push_back(z);
-          out.w.push_back(half * weights[m] * std::exp(-0.5 * z * z) / std::sqrt(2 * std::numbers::pi));
+      double from = cuts[p] + q * width, to = q + 1 == panels ? cuts[p + 1] : from + width;
+      const bool towards_lo = graded && q == 0 && is_break(cuts[p]);
+      const bool towards_hi = graded && q + 1 == panels && is_break(cuts[p + 1]);
+      if (!towards_lo && !towards_hi) {
+        panel(from, to);
+        continue;
+      }
+      // Geometric halves towards the break end(s); a panel with both ends at breaks is split
+      // in the middle first.
+      const double mid = towards_lo && towards_hi ? 0.5 * (from + to) : towards_lo ? to : from;
+      if (towards_lo) {
+        double edge = mid;
+        for (int level = 0; level < graded_levels; ++level) {
+          const double next = from + 0.5 * (edge - from);
+          panel(next, edge);
+          edge = next;
         }
+        panel(from, edge);
+      }
+      if (towards_hi) {
+        double edge = mid;
+        for (int level = 0; level < graded_levels; ++level) {
+          const double next = to - 0.5 * (to - edge);
+          panel(edge, next);
+          edge = next;
+        }
+        panel(edge, to);
+      }
     }
   }
   return out;
@@ -151,7 +186,8 @@ namespace {
 // The coefficients of f at variance a for a piecewise side, and E[f^2]; and the node values
 // (values) for callers that need them.
 Coefficients split_coefficients(const ArrayFunction& f, const Shape& shape, double a, double half_width, double step,
-                                int order, std::vector<double>* values = nullptr, Nodes* nodes_out = nullptr) {
+                                bool graded, int order, std::vector<double>* values = nullptr,
+                                Nodes* nodes_out = nullptr) {
   Coefficients out;
   out.c.assign(static_cast<std::size_t>(order) + 1, 0.0);
   const double root = std::sqrt(std::max(a, 0.0));
@@ -165,7 +201,7 @@ Coefficients split_coefficients(const ArrayFunction& f, const Shape& shape, doub
     if (nodes_out) *nodes_out = Nodes{};
     return out;
   }
-  const Nodes nodes = split_nodes(shape, root, half_width, step);
+  const Nodes nodes = split_nodes(shape, root, half_width, step, graded);
   const std::size_t n = nodes.z.size();
   std::vector<double> x(n), v(n), wv(n), prev(n), cur(n);
   for (std::size_t m = 0; m < n; ++m) x[m] = root * nodes.z[m];
@@ -185,8 +221,8 @@ struct Side {
   const ArrayFunction& f;
   const Shape& shape;
   bool piecewise() const { return program::is_piecewise(shape); }
-  // Its coefficients at variance a with the rule of (half_width, step).
-  Coefficients at(double a, double half_width, double step, int order) const;
+  // Its coefficients at variance a with the rule of (half_width, step), graded at break points.
+  Coefficients at(double a, double half_width, double step, int order, bool graded = false) const;
 };
 
 // Coefficients computed beyond a table's order, only to estimate what lies beyond it.
@@ -226,8 +262,8 @@ std::vector<double> relative_tails(const Coefficients& f) {
   return t;
 }
 
-Coefficients Side::at(double a, double half_width, double step, int order) const {
-  if (piecewise()) return split_coefficients(f, shape, a, half_width, step, order);
+Coefficients Side::at(double a, double half_width, double step, int order, bool graded) const {
+  if (piecewise()) return split_coefficients(f, shape, a, half_width, step, graded, order);
   const Rule r(half_width, step);
   return coefficients_at(f, r, weighted_hermite(r, order), a);
 }
@@ -235,6 +271,7 @@ Coefficients Side::at(double a, double half_width, double step, int order) const
 struct Plan {
   double half_width = 13, step = 0.5;
   int order = 0;
+  bool graded = false;  // the piecewise side's panels graded at its break points
   bool ok = false;
 };
 
@@ -272,21 +309,26 @@ Plan choose_plan(const Side& fu, const Side& fv, double a_lo, double a_hi, doubl
       plan.order = std::max(plan.order, k);
     }
   }
-  // The step: about 3 nodes per oscillation of He_order, halved until the coefficients settle.
-  for (plan.step = std::min(0.5, 0.75 * std::numbers::pi / std::sqrt(2.0 * plan.order + 1)); plan.step >= min_step;
-       plan.step /= 2) {
-    bool settled = true;
-    for (double a : {a_lo, a_hi})
-      for (const Side* f : {&fu, &fv}) {
-        const Coefficients x = f->at(a, plan.half_width, plan.step, plan.order),
-                           y = f->at(a, plan.half_width, plan.step / 2, plan.order);
-        double change = 0;
-        for (std::size_t k = 0; k < x.c.size(); ++k) change += (x.c[k] - y.c[k]) * (x.c[k] - y.c[k]);
-        settled = settled && std::sqrt(change) <= rule_accuracy * std::sqrt(y.mean_square);
+  // The step: about 3 nodes per oscillation of He_order, halved until the coefficients settle;
+  // for a piecewise side that does not settle so, again with its panels graded at its break points.
+  for (const bool graded : {false, true}) {
+    if (graded && !fu.piecewise() && !fv.piecewise()) break;
+    plan.graded = graded;
+    for (plan.step = std::min(0.5, 0.75 * std::numbers::pi / std::sqrt(2.0 * plan.order + 1)); plan.step >= min_step;
+         plan.step /= 2) {
+      bool settled = true;
+      for (double a : {a_lo, a_hi})
+        for (const Side* f : {&fu, &fv}) {
+          const Coefficients x = f->at(a, plan.half_width, plan.step, plan.order, graded),
+                             y = f->at(a, plan.half_width, plan.step / 2, plan.order, graded);
+          double change = 0;
+          for (std::size_t k = 0; k < x.c.size(); ++k) change += (x.c[k] - y.c[k]) * (x.c[k] - y.c[k]);
+          settled = settled && std::sqrt(change) <= rule_accuracy * std::sqrt(y.mean_square);
+        }
+      if (settled) {
+        plan.ok = true;
+        return plan;
       }
-    if (settled) {
-      plan.ok = true;
-      return plan;
     }
   }
   return plan;
@@ -385,7 +427,7 @@ void fill_tile(HermiteTable& t, const Matrix& hermite, const Rule& r, const doub
 // The same for a piecewise side, point by point on its split rule; also E[f(u) g(u)] of the
 // tile's points into on_diagonal, on the same nodes (other: the term's smooth side g).
 void fill_tile_split(HermiteTable& t, const Side& f, const ArrayFunction& other, const double* a, std::size_t count,
-                     double half_width, double step, std::size_t i0, std::vector<double>& on_diagonal) {
+                     const Plan& plan, std::size_t i0, std::vector<double>& on_diagonal) {
   const std::size_t rows = static_cast<std::size_t>(t.order) + 1 + lookahead;
   std::vector<double> c(rows * side), values, g;
   std::array<double, side> mean_square{};
@@ -393,7 +435,8 @@ void fill_tile_split(HermiteTable& t, const Side& f, const ArrayFunction& other,
     const std::size_t i = std::min(i0 + j, count - 1);
     Nodes nodes;
     const Coefficients x =
-        split_coefficients(f.f, f.shape, a[i], half_width, step, t.order + static_cast<int>(lookahead), &values, &nodes);
+        split_coefficients(f.f, f.shape, a[i], plan.half_width, plan.step, plan.graded, t.order + static_cast<int>(lookahead),
+                           &values, &nodes);
     for (std::size_t k = 0; k < rows; ++k) c[k * side + j] = x.c[k];
     mean_square[j] = x.mean_square;
     if (i0 + j >= count) continue;
@@ -461,8 +504,7 @@ SeriesTables tabulate(const QuadratureTerm& t, std::span<const double> a) {
         const Side& smooth = u_split ? fv : fu;
         smooth.f.eval(x.data(), vu.data(), x.size());
         fill_tile(smooth_table, hermite, rule, vu.data(), i0);
-        fill_tile_split(u_split ? *u : *v, u_split ? fu : fv, smooth.f, a.data(), a.size(), plan.half_width, plan.step,
-                        i0, out.on_diagonal);
+        fill_tile_split(u_split ? *u : *v, u_split ? fu : fv, smooth.f, a.data(), a.size(), plan, i0, out.on_diagonal);
         continue;
       }
       fu.f.eval(x.data(), vu.data(), x.size());

@@ -75,34 +75,14 @@ program::Integrand integrand(graph::GraphContext& g, const PlanSide& side, const
                                     options.closed_forms ? atom_average(side.atom) : std::nullopt};
 }
 
-// Whether a side suits Mehler's series: compiled (a plugin's shape is known only at bind),
-// analytic on the whole line without steep transitions, and growing slower than exp(r x^2).
-bool series_friendly(const program::Integrand& side, const PlanSide& plan) {
-  const auto* compiled = std::get_if<program::CompiledIntegrand>(&side);
-  if (!compiled) return false;
-  const program::Shape& s = compiled->shape;
-  const bool whole_line = s.support_lo == -HUGE_VAL && s.support_hi == HUGE_VAL;
-  const graph::Expr e = plan.atom.expr;
-  return s.smooth && s.breakpoints.empty() && s.transitions.empty() && whole_line && (!e || tail_growth(e) == 0.0);
-}
-
-// Whether a side with kinks, jumps or compact support at known break points (a triangle or
-// boxcar surrogate, relu) may pair with a smooth side in the series: its coefficients are
-// integrated piece by piece, and the smooth side's fast-falling tail makes the product converge.
-// Two such sides would not: their coefficients fall only like a power of k.
-bool series_piecewise(const program::Integrand& side, const PlanSide& plan) {
-  const auto* compiled = std::get_if<program::CompiledIntegrand>(&side);
-  if (!compiled) return false;
-  const program::Shape& s = compiled->shape;
-  const graph::Expr e = plan.atom.expr;
-  return program::has_known_pieces(s) && s.transitions.empty() && (!e || tail_growth(e) == 0.0);
-}
-
-// Whether Mehler's series suits the pair: both sides smooth, or one smooth and the other
-// piecewise at known break points.
+// Whether Mehler's series suits the pair: compiled sides (a plugin's shape is known only at
+// bind, which decides for it) of suitable shapes (program::series_suits), growing slower than
+// any exp(r x^2).
 bool series_suits(const program::Integrand& fi, const PlanSide& f, const program::Integrand& gi, const PlanSide& g) {
-  const bool smooth_f = series_friendly(fi, f), smooth_g = series_friendly(gi, g);
-  return (smooth_f && (smooth_g || series_piecewise(gi, g))) || (smooth_g && series_piecewise(fi, f));
+  const auto* cf = std::get_if<program::CompiledIntegrand>(&fi);
+  const auto* cg = std::get_if<program::CompiledIntegrand>(&gi);
+  auto tame = [](const PlanSide& side) { return !side.atom.expr || tail_growth(side.atom.expr) == 0.0; };
+  return cf && cg && tame(f) && tame(g) && program::series_suits(cf->shape, cg->shape);
 }
 
 }  // namespace

@@ -52,6 +52,34 @@ def expect2(f, g, a, b, c, rule=(Z, W)):
     return np.sum(W * f(np.sqrt(a) * Z) * inner)
 
 
+def _graded_rule(half_width=10.0, order=12, panels=40, levels=30):
+    """Gauss-Legendre panels on [-L, L] split at 0, the two panels beside 0 cut geometrically
+    towards it (for a side with a kink at 0 and poles close to it)."""
+    x, w = np.polynomial.legendre.leggauss(order)
+    step = half_width / (panels // 2)
+    edges = list(np.linspace(step, half_width, panels // 2))
+    edges = sorted({0.0, *[step * 2.0 ** -k for k in range(levels)], *edges})
+    edges = np.array(sorted({*[-e for e in edges], *edges}))
+    mid, half = (edges[1:] + edges[:-1]) / 2, (edges[1:] - edges[:-1]) / 2
+    z = (mid[:, None] + half[:, None] * x[None, :]).ravel().astype(L)
+    weight = (half[:, None] * w[None, :]).ravel().astype(L) * np.exp(-z * z / 2) / np.sqrt(L(2) * L(np.pi))
+    return z, weight
+
+
+GRADED = _graded_rule()
+
+
+def expect_kinked(f, g, a, b, c):
+    """E[f(u) g(v)] for g kinked at 0 and f smooth: the outer integral over v on the graded rule,
+    the inner over u | v on the smooth one, in longdouble."""
+    a, b, c = L(a), L(b), L(c)
+    rho = max(L(-1), min(L(1), c / np.sqrt(a * b)))
+    s = np.sqrt(max(L(0), 1 - rho * rho))
+    zv, wv = GRADED
+    inner = np.sum(W[None, :] * f(np.sqrt(a) * (rho * zv[:, None] + s * Z[None, :])), axis=1)
+    return np.sum(wv * g(np.sqrt(b) * zv) * inner)
+
+
 def reference(act, kind, layers, sw, sb, x, y):
     """K(x, y) by the recursion of the paper's section 2, from the exact float64 inputs."""
     w2, b2 = L(sw) ** 2, L(sb) ** 2
@@ -60,7 +88,8 @@ def reference(act, kind, layers, sw, sb, x, y):
     theta = c
     for _ in range(layers):
         e = expect2(act.f, act.f, a, b, c)
-        d = expect2(act.df, act.g, a, b, c, FINE if act.steep else (Z, W)) if kind != "nngp" else 0
+        d = (act.expect or (lambda f, g, a, b, c: expect2(f, g, a, b, c, FINE if act.steep else (Z, W))))(
+            act.df, act.g, a, b, c) if kind != "nngp" else 0
         a, b = w2 * expect2(act.f, act.f, a, a, a) + b2, w2 * expect2(act.f, act.f, b, b, b) + b2
         c = w2 * e + b2
         theta = theta * w2 * d + c
@@ -68,9 +97,10 @@ def reference(act, kind, layers, sw, sb, x, y):
 
 
 class Act:
-    def __init__(self, spec, f, df, g=None, surrogate="", steep=False):
+    def __init__(self, spec, f, df, g=None, surrogate="", steep=False, expect=None):
         self.spec, self.f, self.df, self.g = spec, f, df, g or df
         self.surrogate, self.steep = surrogate, steep  # steep: the reference needs the fine rule
+        self.expect = expect  # E[df(u) g(v)] when expect2 does not suit g
 
 
 sigmoid = lambda x: 1 / (1 + np.exp(-x))
@@ -94,6 +124,12 @@ ACTS = {
                                            lambda x: x * sigmoid(x), lambda x: sigmoid(x) * (1 + x * (1 - sigmoid(x))),
                                            g=lambda x: np.exp(-8 * (x - L(0.25)) ** 2),
                                            surrogate="surrogate gauss4(x) = exp(-8 * (x - 0.25)^2)\n", steep=True),
+    # a surrogate from a plugin (kinked at 0, poles 0.04 from the kink): its shape, known at
+    # bind, takes it into the series, with panels graded at the kink
+    "tanh, fast_sigmoid plugin": Act("tanh(x), surrogate = fs", np.tanh, sech2,
+                                     g=lambda x: 1 / (1 + 25 * np.abs(x)) ** 2,
+                                     surrogate='surrogate fs = plugin("fast_sigmoid", slope = 25)\n',
+                                     expect=expect_kinked),
     "softplus, sech^2 surrogate": Act("log(1 + exp(x)), surrogate = sech2", lambda x: np.logaddexp(L(0), x), sigmoid,
                                       g=sech2, surrogate="surrogate sech2(x) = 4 / (exp(x) + exp(-x))^2\n"),
 }
@@ -121,7 +157,8 @@ def pairs(category, rng, n=2):
 
 CASES = [("tanh", "ntk", 2), ("tanh", "nngp", 3), ("silu", "ntk", 2), ("softplus", "ntk", 2),
          ("sigmoid", "nngp", 2), ("tanh, sigmoid' surrogate", "sgntk", 2), ("softplus, sech^2 surrogate", "sgntk", 1),
-         ("tanh, erf' surrogate", "sgntk", 2), ("silu, narrow Gaussian surrogate", "sgntk", 2)]
+         ("tanh, erf' surrogate", "sgntk", 2), ("silu, narrow Gaussian surrogate", "sgntk", 2),
+         ("tanh, fast_sigmoid plugin", "sgntk", 2)]
 ENTRIES = [(name, kind, layers, cat) for name, kind, layers in CASES
            for cat in ("different norms", "diagonal", "near diagonal")]
 
@@ -133,6 +170,8 @@ def test_series_kernel_matches_nested_quadrature(name, kind, layers, category):
     x1, x2, same = pairs(category, rng)
     net = network(act, layers)
     assert "Mehler series" in net.dump("program")  # the path under test, not the conditional fallback alone
+    if "plugin" in act.surrogate:  # the plugin's term too, decided at bind
+        assert any("plugin(" in line and "Mehler series" in line for line in net.dump("program").splitlines())
     k = net.kernel(x1, None if same else x2, kind=kind)
     for i in range(len(x1)):
         want = reference(act, kind, layers, SW, SB, x1[i], x2[i])

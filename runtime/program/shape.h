@@ -33,4 +33,19 @@ inline bool has_known_pieces(const Shape& s) {
 // whole line (the trapezoidal rule of Mehler's series) must split at its break points.
 inline bool is_piecewise(const Shape& s) { return !s.smooth || has_known_pieces(s); }
 
+// Whether Mehler's series suits a pair of sides by their shapes (their growth is checked apart):
+// both analytic on the whole line without steep transitions, or one so and the other piecewise
+// at known break points (its coefficients integrated piece by piece, the smooth side's
+// fast-falling tail making the product converge; two piecewise sides would not, their
+// coefficients falling only like a power of k).
+inline bool is_series_smooth(const Shape& s) {
+  return s.smooth && s.breakpoints.empty() && s.transitions.empty() && s.support_lo == -HUGE_VAL &&
+         s.support_hi == HUGE_VAL;
+}
+inline bool is_series_piecewise(const Shape& s) { return has_known_pieces(s) && s.transitions.empty(); }
+inline bool series_suits(const Shape& f, const Shape& g) {
+  return (is_series_smooth(f) && (is_series_smooth(g) || is_series_piecewise(g))) ||
+         (is_series_smooth(g) && is_series_piecewise(f));
+}
+
 }  // namespace sgntk::program
