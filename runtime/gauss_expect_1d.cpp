@@ -22,7 +22,8 @@ constexpr int panel_budget = 20000;   // evaluated panels per entry before givin
 constexpr std::size_t chunk = 64;     // entries integrated together (bounds the workspace)
 // Integrable singularities at a break point (log|t|, |t|^-0.4): the panel beside one has an error
 // proportional to its width (a power of it), as its share is, so bisection alone never meets the
-// share. From this depth on, such a panel takes its nodes graded towards the break point
+// share. A panel beside a break point from this depth on, whose error fell by less than 4x on the
+// last halving (a kink's falls by far more), takes its nodes graded towards the break point
 // (t = p + w s^graded_power), and it is accepted once its error fits a room kept for the
 // singular ends: the later panels of such a chain would add a geometric series below it.
 constexpr int graded_depth = 4;
@@ -69,7 +70,10 @@ struct Panel {
   // relative precision and the integrand no rounding noise that no refinement could remove.
   double anchor_z = 0.0, anchor_t = 0.0;
 
-  bool graded() const { return depth >= graded_depth && (lo_break || hi_break); }
+  bool grade = false;     // nodes graded towards the break point (a singular end)
+  double parent_err = 0;  // the error estimate of the panel this one is half of
+
+  bool graded() const { return grade; }
   // Node j of `rule`: its z, its offset z - anchor_z, and dz relative to the plain rule's (half dx).
   void node(const double* x, int j, double& z, double& offset, double& jacobian) const {
     if (!graded()) {
@@ -85,10 +89,13 @@ struct Panel {
     offset = lo_break ? (lo - anchor_z) + step : (hi - anchor_z) - step;
     jacobian = graded_power * sm1;
   }
-  // The halves of a panel being refined: each keeps the break point it touches, and the anchor.
-  Panel half(bool upper) const {
+  // The halves of a panel being refined (its error estimate err): each keeps the break point it
+  // touches, and the anchor; the one at a break point is graded from there on when the error
+  // falls as slowly as a singularity's.
+  Panel half(bool upper, double err) const {
     Panel p = *this;
     ++p.depth;
+    p.parent_err = err;
     const double mid = 0.5 * (lo + hi);
     if (upper) {
       p.lo = mid, p.lo_break = false;
@@ -96,6 +103,8 @@ struct Panel {
     } else {
       p.hi = mid, p.hi_break = false;
     }
+    p.grade = (p.lo_break || p.hi_break) &&
+              (grade || (p.depth >= graded_depth && parent_err > 0 && err > 0.25 * parent_err));
     return p;
   }
   double hi_t = 0.0;  // t of the upper end when it is a break point (hi_break)
@@ -278,8 +287,8 @@ void integrate_chunk(const BatchIntegrand& h, const Shape& shape, const ExtraCut
           }
         }
       } else {
-        next.push_back(panel.half(false));
-        next.push_back(panel.half(true));
+        next.push_back(panel.half(false, err));
+        next.push_back(panel.half(true, err));
       }
     }
     std::swap(pending, next);
