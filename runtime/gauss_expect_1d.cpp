@@ -125,6 +125,7 @@ namespace {
 // Where an entry's panels end; an end at -z_max or z_max (not a support edge) may move out.
 struct Reach {
   double lo = 0, hi = 0;
+  bool unresolved = false;  // oscillating faster than the panel budget can follow
 };
 
 void initial_panels(const Shape& shape, const ExtraCuts& extra_cuts, std::uint32_t entry, double mean, double sd,
@@ -154,9 +155,20 @@ void initial_panels(const Shape& shape, const ExtraCuts& extra_cuts, std::uint32
   }
   std::sort(cuts.begin(), cuts.end());
   cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+  // A fast oscillation (sin(k x), period P in x): panels of at most a quarter period, or the rule
+  // samples it blindly and its error estimate with it. Where that takes more panels than the
+  // budget, the panels stay wide and the integral counts as missing its target.
+  double widest = max_panel;
+  if (std::isfinite(shape.period)) {
+    const double quarter = 0.25 * shape.period / sd;
+    if ((hi - lo) / quarter <= panel_budget / 4)
+      widest = std::min(widest, quarter);
+    else
+      reach.unresolved = true;
+  }
   for (std::size_t k = 0; k + 1 < cuts.size(); ++k) {
     const double width = cuts[k + 1] - cuts[k];
-    const int pieces = std::max(1, static_cast<int>(std::ceil(width / max_panel)));
+    const int pieces = std::max(1, static_cast<int>(std::ceil(width / widest)));
     auto break_at = [&](double z) {
       return std::find_if(breaks.begin(), breaks.end(), [z](const auto& b) { return b.first == z; });
     };
@@ -266,8 +278,10 @@ void integrate_chunk(const BatchIntegrand& h, const Shape& shape, const ExtraCut
       const bool negligible = err <= 1e-6 * tolerance * scale[i] + 2 * noise * est[p].abs;
       const bool singular_end = panel.graded() && err <= singular_panel * tolerance * scale[i] && err <= room[i];
       if (singular_end && err > share) room[i] -= err;
+      // An oscillation beyond the panel budget is not refined at all (it would only exhaust the
+      // budget, and nested in an outer integral, the time): counted as a miss instead.
       const bool done = !(err > share)  // also NaN/inf: refining cannot help, the caller sees it
-                        || negligible || singular_end || panel.depth >= max_depth || too_narrow || ++evaluated[i] > panel_budget;
+                        || reach[i].unresolved || negligible || singular_end || panel.depth >= max_depth || too_narrow || ++evaluated[i] > panel_budget;
       if (done) {
         out[panel.entry] += est[p].k;
         if (err > share && !negligible && !singular_end) short_by[i] += err;  // left at a limit, its estimate above its share
@@ -294,7 +308,10 @@ void integrate_chunk(const BatchIntegrand& h, const Shape& shape, const ExtraCut
     std::swap(pending, next);
   }
   for (std::size_t i = 0; i < count; ++i)
-    if (short_by[i] > tolerance * scale[i]) note_quadrature_miss(short_by[i] / scale[i]);
+    if (reach[i].unresolved)
+      note_quadrature_miss(1.0);  // its error is unknown: as large as the integrand's scale
+    else if (short_by[i] > tolerance * scale[i])
+      note_quadrature_miss(short_by[i] / scale[i]);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <limits>
 #include <numbers>
 
+#include "runtime/gauss_expect_1d.h"
 #include "runtime/quadrature_2d.h"
 #include "runtime/vector_math.h"
 
@@ -275,6 +276,23 @@ struct Plan {
   bool ok = false;
 };
 
+// Whether the plan's rule gives E[f^2] at variance a as an independent adaptive integral does: a
+// function that oscillates faster than any step (x sin(1000 x)) aliases on a uniform rule, and
+// its halved step can agree with it all the same.
+bool rule_agrees(const Side& f, double a, const Plan& plan) {
+  if (!(a > 0)) return true;
+  const double rule = f.at(a, plan.half_width, plan.step, 0, plan.graded).mean_square;
+  const double mean = 0;
+  double want = 0;
+  adaptive_gauss_1d(
+      [&f](const std::uint32_t*, const double* t, double* y, std::size_t n) {
+        f.f.eval(t, y, n);
+        for (std::size_t i = 0; i < n; ++i) y[i] *= y[i];
+      },
+      f.shape, &mean, &a, &want, 1, 1e-12);
+  return std::fabs(rule - want) <= 1e-10 * want;
+}
+
 // The rule and order for functions fu, fv over variances in [a_lo, a_hi]: the order where
 // the truncation bound at rho = 1 meets `target` at both ends (larger variances make the
 // functions of z steeper), then the step at which halving it changes no coefficient.
@@ -316,7 +334,9 @@ Plan choose_plan(const Side& fu, const Side& fv, double a_lo, double a_hi, doubl
     plan.graded = graded;
     for (plan.step = std::min(0.5, 0.75 * std::numbers::pi / std::sqrt(2.0 * plan.order + 1)); plan.step >= min_step;
          plan.step /= 2) {
-      bool settled = true;
+      // A fast oscillation needs at least four nodes per period at the largest variance: coarser,
+      // the rule aliases it, and halving the step, or E[f^2], can agree with it by chance.
+      bool settled = plan.step * std::sqrt(a_hi) <= 0.25 * std::min(fu.shape.period, fv.shape.period);
       for (double a : {a_lo, a_hi})
         for (const Side* f : {&fu, &fv}) {
           const Coefficients x = f->at(a, plan.half_width, plan.step, plan.order, graded),
@@ -326,7 +346,8 @@ Plan choose_plan(const Side& fu, const Side& fv, double a_lo, double a_hi, doubl
           settled = settled && std::sqrt(change) <= rule_accuracy * std::sqrt(y.mean_square);
         }
       if (settled) {
-        plan.ok = true;
+        plan.ok = rule_agrees(fu, a_lo, plan) && rule_agrees(fu, a_hi, plan) && rule_agrees(fv, a_lo, plan) &&
+                  rule_agrees(fv, a_hi, plan);
         return plan;
       }
     }

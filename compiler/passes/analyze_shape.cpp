@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
@@ -80,6 +81,7 @@ class Analyzer {
     breaks_.erase(std::unique(breaks_.begin(), breaks_.end()), breaks_.end());
     s.breakpoints = breaks_;
     s.transitions = merged(std::move(transitions_));
+    s.period = period_;
     s.smooth = smooth_ && breaks_.empty();  // steep transitions are still analytic
     s.parity = parity(e);
     return s;
@@ -137,6 +139,12 @@ class Analyzer {
     if (width < steep_width) transitions_.push_back({-a->intercept / a->slope, width});
   }
 
+  // sin or cos of k*x + s: a period of 2 pi / |k|, recorded where it is short (|k| > 10).
+  void oscillating(Expr arg) {
+    const auto a = affine(arg);
+    if (a && std::fabs(a->slope) > 10) period_ = std::min(period_, 2 * std::numbers::pi / std::fabs(a->slope));
+  }
+
   // exp(-q*A^2), A affine: a bump of width 1/sqrt(2q) in A around the zero of A.
   void steep_bump(Expr arg) {
     if (!arg->is(Kind::Mul) || !arg->kids[0]->is_const() || arg->kids[0]->value >= 0) return;
@@ -175,6 +183,7 @@ class Analyzer {
       case Kind::Log:
         if (!positive(e->kids[0])) singular_at_zero_of(e->kids[0]);
         break;
+      case Kind::Sin: case Kind::Cos: oscillating(e->kids[0]); break;
       case Kind::Erf: case Kind::Tanh: case Kind::Sigmoid: case Kind::Atan:
         steep_at_zero_of(e->kids[0], 1.0);
         break;
@@ -260,6 +269,7 @@ class Analyzer {
   std::unordered_map<Expr, int> parity_;
   std::vector<double> breaks_;
   std::vector<program::Transition> transitions_;
+  double period_ = HUGE_VAL;
   bool smooth_ = true;
 };
 

@@ -215,6 +215,7 @@ Shape read_shape(Reader& r) {
       s.transitions.push_back({center, width});
     }
   }
+  if (r.accept("period")) s.period = r.number();
   return s;
 }
 

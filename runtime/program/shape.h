@@ -21,6 +21,9 @@ struct Shape {
   bool smooth = true;               // analytic on the real line (Gauss-Hermite converges fast)
   int parity = 0;                   // +1 even, -1 odd, 0 neither/unknown
   std::vector<Transition> transitions;  // steep transitions, sorted by center
+  // The shortest period of a sin or cos of k*x + s among f's factors with |k| > 10 (fast
+  // oscillation; +inf: none): a quadrature panel wider than it samples f blindly.
+  double period = HUGE_VAL;
   bool operator==(const Shape&) const = default;
 };
 

@@ -70,9 +70,11 @@ void write_shape(Writer& w, const Shape& s) {
   w.word("support").number(s.support_lo).number(s.support_hi);
   w.word("breakpoints").integer(static_cast<long long>(s.breakpoints.size()));
   for (double b : s.breakpoints) w.number(b);
-  if (s.transitions.empty()) return;  // optional: texts without steep transitions read as before
-  w.word("transitions").integer(static_cast<long long>(s.transitions.size()));
-  for (const Transition& t : s.transitions) w.number(t.center).number(t.width);
+  if (!s.transitions.empty()) {  // optional: texts without steep transitions read as before
+    w.word("transitions").integer(static_cast<long long>(s.transitions.size()));
+    for (const Transition& t : s.transitions) w.number(t.center).number(t.width);
+  }
+  if (std::isfinite(s.period)) w.word("period").number(s.period);  // optional too
 }
 
 void write_integrand(Writer& w, const char* side, const Integrand& in, int indent) {
