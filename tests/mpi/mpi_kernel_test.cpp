@@ -6,10 +6,10 @@
 // uninterrupted run; one stopped by SIGTERM keeps its partial result, which a run without
 // --resume replaces. Skipped, with a message, where the build has no MPI or mpirun is missing.
 #include <cmath>
-#include <fstream>
 
 #include "runtime/band_journal.h"
 #include "tests/mpi/mpi_run.h"
+#include "tests/support/deep_spec.h"
 #include "tests/support/run_process.h"
 
 using namespace sgntk::test;
@@ -137,20 +137,11 @@ TEST_CASE("mpirun sgntk kernel: a bad spec on every rank is reported once, and a
   CHECK(dir.entries().size() == 2);
 }
 
-// dir/deep.sgntk, 16 erf layers: seconds of work at N = 2500, so that a signal sent after some
-// bands lands mid-computation on any machine (the paper's 2 layers could finish first).
-void write_deep_spec(const fs::path& dir) {
-  std::ofstream deep(dir / "deep.sgntk");
-  deep << "network net(input = 2) {\n";
-  for (int l = 0; l < 16; ++l) deep << "  dense(width = 300, act = erf(3 * x))\n";
-  deep << "  readout()\n}\n";
-}
-
 TEST_CASE("mpirun sgntk kernel --resume killed half-way, resumed on 3 ranks and killed again, finished by one process: the bytes of an uninterrupted run") {
   if (!mpi_runs_here()) return;
   ScratchDir dir;
   const std::string x = points(dir, "x.csv", 2500, 0.37);
-  write_deep_spec(dir.path);
+  write_deep_spec(dir.path, 16);  // seconds at N = 2500: signals after some bands land mid-run
   std::string mpirun_line;
   for (const std::string& word : mpirun_prefix()) mpirun_line += "'" + word + "' ";
   // 8M of memory: bands of 16 rows, 157 of them, each synced before it is recorded.
@@ -192,7 +183,7 @@ TEST_CASE("mpirun sgntk kernel --resume stopped by SIGTERM keeps the partial res
   if (!mpi_runs_here()) return;
   ScratchDir dir;
   points(dir, "x.csv", 2500, 0.37);
-  write_deep_spec(dir.path);
+  write_deep_spec(dir.path, 16);  // seconds at N = 2500: signals after some bands land mid-run
   std::string mpirun_line;
   for (const std::string& word : mpirun_prefix()) mpirun_line += "'" + word + "' ";
   const std::string kernel = "'" + std::string(SGNTK_EXE) +

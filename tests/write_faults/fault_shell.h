@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "tests/support/deep_spec.h"
 #include "tests/support/read_file.h"
 #include "tests/support/run_process.h"
 
@@ -41,15 +42,6 @@ inline fs::path fault_dir(const std::string& name) {
 }
 )";
   return dir;
-}
-
-// Writes dir/deep.sgntk: `layers` erf layers with a surrogate, for runs that a signal must reach
-// mid-computation on any machine (the time grows with the depth; one tile stays milliseconds).
-inline void write_deep_spec(const fs::path& dir, int layers) {
-  std::ofstream deep(dir / "deep.sgntk");
-  deep << "network net(input = 2) {\n";
-  for (int l = 0; l < layers; ++l) deep << "  dense(width = 300, act = erf(3 * x), surrogate = exp(-x^2))\n";
-  deep << "  readout()\n}\n";
 }
 
 // Runs `body` with /bin/sh in `dir` (also $H), with $X the sgntk binary; `set -u`.
