@@ -69,14 +69,14 @@ struct Panel {
   // formed without cancellation, so that near a singular point (|t|^-0.4 at t = 0) t keeps its
   // relative precision and the integrand no rounding noise that no refinement could remove.
   double anchor_z = 0.0, anchor_t = 0.0;
+  double hi_t = 0.0;  // t of the upper end when it is a break point (hi_break)
 
-  bool grade = false;     // nodes graded towards the break point (a singular end)
+  bool graded = false;    // nodes graded towards the break point (a singular end)
   double parent_err = 0;  // the error estimate of the panel this one is half of
 
-  bool graded() const { return grade; }
   // Node j of `rule`: its z, its offset z - anchor_z, and dz relative to the plain rule's (half dx).
   void node(const double* x, int j, double& z, double& offset, double& jacobian) const {
-    if (!graded()) {
+    if (!graded) {
       const double mid = 0.5 * (lo + hi), half = 0.5 * (hi - lo);
       z = mid + half * x[j];
       offset = anchor_z == 0.0 ? z : (mid - anchor_z) + half * x[j];
@@ -103,11 +103,10 @@ struct Panel {
     } else {
       p.hi = mid, p.hi_break = false;
     }
-    p.grade = (p.lo_break || p.hi_break) &&
-              (grade || (p.depth >= graded_depth && parent_err > 0 && err > 0.25 * parent_err));
+    p.graded = (p.lo_break || p.hi_break) &&
+               (graded || (p.depth >= graded_depth && parent_err > 0 && err > 0.25 * parent_err));
     return p;
   }
-  double hi_t = 0.0;  // t of the upper end when it is a break point (hi_break)
 };
 
 }  // namespace
@@ -248,7 +247,7 @@ void integrate_chunk(const BatchIntegrand& h, const Shape& shape, const ExtraCut
         // Far out: never 0 * inf. A graded node so close to the break point that it rounds onto
         // a singular point (log 0) carries a weight below 1e-15 of the panel's: it counts 0.
         const double yj = y[p * 15 + j];
-        const double v = weight == 0.0 || (panel.graded() && !std::isfinite(yj)) ? 0.0 : yj * weight;
+        const double v = weight == 0.0 || (panel.graded && !std::isfinite(yj)) ? 0.0 : yj * weight;
         k += rule.wk[j] * v;
         g += rule.wg[j] * v;
         abs += rule.wk[j] * std::fabs(v);
@@ -276,7 +275,7 @@ void integrate_chunk(const BatchIntegrand& h, const Shape& shape, const ExtraCut
       // error estimate of about 2 noise |h| even where the rule has converged: that much is not
       // refined either (the caller's tolerance has room for it).
       const bool negligible = err <= 1e-6 * tolerance * scale[i] + 2 * noise * est[p].abs;
-      const bool singular_end = panel.graded() && err <= singular_panel * tolerance * scale[i] && err <= room[i];
+      const bool singular_end = panel.graded && err <= singular_panel * tolerance * scale[i] && err <= room[i];
       if (singular_end && err > share) room[i] -= err;
       // An oscillation beyond the panel budget is not refined at all (it would only exhaust the
       // budget, and nested in an outer integral, the time): counted as a miss instead.

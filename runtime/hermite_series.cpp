@@ -132,27 +132,19 @@ Nodes split_nodes(const Shape& shape, double root, double half_width, double ste
         panel(from, to);
         continue;
       }
-      // Geometric halves towards the break end(s); a panel with both ends at breaks is split
-      // in the middle first.
+      // Geometric halves from `edge` towards the break point `at`; a panel with both ends at
+      // breaks is split in the middle first.
+      auto towards = [&](double at, double edge) {
+        for (int level = 0; level < graded_levels; ++level) {
+          const double next = at + 0.5 * (edge - at);
+          panel(std::min(next, edge), std::max(next, edge));
+          edge = next;
+        }
+        panel(std::min(at, edge), std::max(at, edge));
+      };
       const double mid = towards_lo && towards_hi ? 0.5 * (from + to) : towards_lo ? to : from;
-      if (towards_lo) {
-        double edge = mid;
-        for (int level = 0; level < graded_levels; ++level) {
-          const double next = from + 0.5 * (edge - from);
-          panel(next, edge);
-          edge = next;
-        }
-        panel(from, edge);
-      }
-      if (towards_hi) {
-        double edge = mid;
-        for (int level = 0; level < graded_levels; ++level) {
-          const double next = to - 0.5 * (to - edge);
-          panel(edge, next);
-          edge = next;
-        }
-        panel(edge, to);
-      }
+      if (towards_lo) towards(from, mid);
+      if (towards_hi) towards(to, mid);
     }
   }
   return out;
